@@ -1,0 +1,14 @@
+import { defineConfig } from "vitest/config";
+
+// Unit tests are fast and parallel; e2e tests drive the real Pulumi CLI and the
+// emulator, so they get long timeouts and run one file at a time (2-core CI).
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    testTimeout: 30_000,
+    hookTimeout: 600_000,
+    fileParallelism: true,
+    maxWorkers: 2,
+    pool: "forks",
+  },
+});
