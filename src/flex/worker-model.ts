@@ -1,0 +1,170 @@
+// The shape of one managed worker as the provider sees it: the desired inputs
+// built from a roster agent, and the same shape projected from a live
+// TaskRouter worker. Diffing the two shapes key by key is what makes
+// `pulumi preview --diff` show "contactUri: client:bob => client:bob_40acme_2Ecom".
+
+import type { AgentSpec, ChannelSpec } from "./types";
+
+/** How the live `attributes` string parsed. Only "json-object" is healthy. */
+export type AttributesFormat = "json-object" | "invalid-json" | "not-an-object";
+
+/** Provider inputs of a flex-roster worker (and, mirrored from live, its outputs). */
+export interface WorkerInputs {
+  /** Workspace friendly name or WS SID, as in the roster. */
+  workspace: string;
+  /** The worker's friendly name: Flex uses the identity. */
+  friendlyName: string;
+  email: string;
+  /** Optional in live state: a worker may lack contact_uri entirely. */
+  contactUri?: string;
+  fullName?: string;
+  roles?: string[];
+  skills?: string[];
+  levels?: Record<string, number>;
+  /** Extra attribute keys the roster manages (live: the same keys as found). */
+  extraAttributes: Record<string, unknown>;
+  /** The roster owns the whole attributes object (drop unmanaged keys on write). */
+  ownAllAttributes: boolean;
+  channels: Record<string, ChannelSpec>;
+  /** Desired is always "json-object"; live says how the attributes parsed. */
+  attributesFormat: AttributesFormat;
+}
+
+/** Provider outputs: the inputs mirrored from live plus what Twilio assigned. */
+export interface WorkerOutputs extends WorkerInputs {
+  sid: string;
+  workspaceSid: string;
+  activityName?: string;
+  /** Attribute keys present on the live worker that the roster does not manage (names only, for reports). */
+  unmanagedKeys?: string[];
+}
+
+/** Desired inputs for one agent. Values are copied so the caller's roster can't alias them. */
+export function desiredWorker(workspace: string, agent: AgentSpec): WorkerInputs {
+  return {
+    workspace,
+    friendlyName: agent.identity,
+    email: agent.email,
+    contactUri: agent.contactUri,
+    fullName: agent.fullName,
+    roles: [...agent.roles],
+    skills: [...agent.skills],
+    levels: { ...agent.levels },
+    extraAttributes: structuredClone(agent.attributes),
+    ownAllAttributes: agent.ownAllAttributes,
+    channels: Object.fromEntries(Object.entries(agent.channels).map(([k, v]) => [k, { ...v }])),
+    attributesFormat: "json-object",
+  };
+}
+
+/** The parts of a TaskRouter worker that the projection reads (SDK instance or emulator JSON). */
+export interface LiveWorkerRecord {
+  sid: string;
+  workspaceSid: string;
+  friendlyName: string;
+  /** The raw attributes string as Twilio returns it on fetch. */
+  attributes: string | null | undefined;
+  activityName?: string | null;
+}
+
+/** The parts of a TaskRouter worker channel the projection reads. */
+export interface LiveChannelRecord {
+  taskChannelUniqueName: string;
+  configuredCapacity: number;
+  available: boolean;
+  assignedTasks?: number;
+}
+
+/** Keys of the attributes object that flex-roster always manages. */
+export const MANAGED_KEYS = ["contact_uri", "email", "full_name", "roles", "routing"] as const;
+
+export interface ParsedAttributes {
+  format: AttributesFormat;
+  /** The object when format is json-object, else empty. */
+  value: Record<string, unknown>;
+}
+
+export function parseAttributes(raw: string | null | undefined): ParsedAttributes {
+  if (raw === null || raw === undefined || raw === "") return { format: "json-object", value: {} };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    return { format: "invalid-json", value: {} };
+  }
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+    return { format: "not-an-object", value: {} };
+  }
+  return { format: "json-object", value: parsed as Record<string, unknown> };
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+
+function stringArray(v: unknown): string[] | undefined {
+  return Array.isArray(v) && v.every((x) => typeof x === "string") ? [...v] : undefined;
+}
+
+function numberRecord(v: unknown): Record<string, number> | undefined {
+  if (!isRecord(v)) return undefined;
+  const out: Record<string, number> = {};
+  for (const [k, n] of Object.entries(v)) {
+    if (typeof n !== "number") return undefined;
+    out[k] = n;
+  }
+  return out;
+}
+
+/**
+ * Project a live worker into the provider's shape. `desired` decides which
+ * extra keys and channels are managed (only those are compared); its
+ * workspace/ownAllAttributes are carried over since they are not live facts.
+ */
+export function projectLive(
+  desired: Pick<WorkerInputs, "workspace" | "extraAttributes" | "ownAllAttributes" | "channels">,
+  worker: LiveWorkerRecord,
+  channels: LiveChannelRecord[],
+): WorkerOutputs {
+  const parsed = parseAttributes(worker.attributes);
+  const a = parsed.value;
+  const routing = isRecord(a.routing) ? a.routing : {};
+  const extraAttributes: Record<string, unknown> = {};
+  const managedExtras = desired.ownAllAttributes
+    ? Object.keys(a).filter((k) => !(MANAGED_KEYS as readonly string[]).includes(k))
+    : Object.keys(desired.extraAttributes);
+  for (const key of managedExtras) {
+    if (key in a) extraAttributes[key] = structuredClone(a[key]);
+  }
+  const liveChannels: Record<string, ChannelSpec> = {};
+  for (const name of Object.keys(desired.channels)) {
+    const ch = channels.find((c) => c.taskChannelUniqueName === name);
+    if (ch) liveChannels[name] = { capacity: ch.configuredCapacity, available: ch.available };
+  }
+  const unmanagedKeys = Object.keys(a)
+    .filter((k) => !(MANAGED_KEYS as readonly string[]).includes(k) && !(k in desired.extraAttributes))
+    .sort();
+  const out: WorkerOutputs = {
+    sid: worker.sid,
+    workspaceSid: worker.workspaceSid,
+    workspace: desired.workspace,
+    friendlyName: worker.friendlyName,
+    email: typeof a.email === "string" ? a.email : "",
+    extraAttributes,
+    ownAllAttributes: desired.ownAllAttributes,
+    channels: liveChannels,
+    attributesFormat: parsed.format,
+  };
+  // Optional fields are left out when absent so the diff shows them as added.
+  if (typeof a.contact_uri === "string") out.contactUri = a.contact_uri;
+  if (typeof a.full_name === "string") out.fullName = a.full_name;
+  const roles = stringArray(a.roles);
+  if (roles) out.roles = roles;
+  const skills = stringArray(routing.skills);
+  if (skills) out.skills = skills;
+  const levels = numberRecord(routing.levels);
+  if (levels) out.levels = levels;
+  if (worker.activityName) out.activityName = worker.activityName;
+  if (!desired.ownAllAttributes && unmanagedKeys.length > 0) out.unmanagedKeys = unmanagedKeys;
+  return out;
+}
