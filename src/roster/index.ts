@@ -1,0 +1,20 @@
+export { RosterError, formatIssue, type RosterIssue } from "./errors";
+export { loadRoster, parseRoster } from "./load";
+export { DEFAULT_ROLES, effectiveSkills, toAgentSpec } from "./normalize";
+export {
+  AgentSchema,
+  CAPACITY_MAX,
+  CAPACITY_MIN,
+  CHANNEL_NAME,
+  ChannelSchema,
+  DefaultsSchema,
+  IDENTITY,
+  LEVEL_MAX,
+  LEVEL_MIN,
+  MANAGED_ATTRIBUTES,
+  RosterFileSchema,
+  type AgentEntry,
+  type DefaultsEntry,
+  type RosterFile,
+} from "./schema";
+export { formatPath, type PathSegment } from "./source";
