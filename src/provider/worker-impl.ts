@@ -1,0 +1,304 @@
+// The real worker provider. The serialized closure in Pulumi state is only a
+// shim (see shim.ts) that loads this module from the installed project, so a
+// fix here reaches every existing resource on the next run.
+
+import type * as pulumi from "@pulumi/pulumi";
+import { canonicalAttributes } from "../flex/attributes";
+import { classify, corruptionWarning, type Drift } from "../flex/drift";
+import { contactUriFor } from "../flex/identity";
+import { parseAttributes, projectLive, type WorkerInputs, type WorkerOutputs } from "../flex/worker-model";
+import { createClient } from "../twilio/client";
+import { resolveTwilioSettings, type ConfigLookup } from "../twilio/settings";
+import { isPreconditionFailed, isRestException, TaskRouter, type FetchedWorker } from "../twilio/taskrouter";
+import { engineWarn } from "./engine-log";
+
+export const OFFLINE_ACTIVITY = "Offline";
+
+/** Input keys (everything else in outputs is Twilio's). */
+const INPUT_KEYS: (keyof WorkerInputs)[] = [
+  "workspace",
+  "friendlyName",
+  "email",
+  "contactUri",
+  "fullName",
+  "roles",
+  "skills",
+  "levels",
+  "extraAttributes",
+  "ownAllAttributes",
+  "channels",
+  "attributesFormat",
+];
+
+export function toInputs(o: WorkerOutputs): WorkerInputs {
+  const out: Record<string, unknown> = {};
+  for (const k of INPUT_KEYS) if (o[k] !== undefined) out[k] = o[k];
+  return out as unknown as WorkerInputs;
+}
+
+export interface ProviderRuntimeOptions {
+  allowBusyDelete: boolean;
+}
+
+/** Per provider process: settings come from configure (stack config) or the environment. */
+export class WorkerProvider implements pulumi.dynamic.ResourceProvider {
+  private lookup: ConfigLookup = () => undefined;
+  private tr?: TaskRouter;
+  private readonly warned = new Set<string>();
+
+  /** Tests pass a TaskRouter directly. */
+  constructor(taskRouter?: TaskRouter) {
+    this.tr = taskRouter;
+  }
+
+  async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
+    this.lookup = (key) => {
+      const v = req.config.get(key);
+      return v === undefined || v === null ? undefined : String(v);
+    };
+  }
+
+  private taskRouter(): TaskRouter {
+    if (!this.tr) this.tr = new TaskRouter(createClient(resolveTwilioSettings(this.lookup)));
+    return this.tr;
+  }
+
+  private options(): ProviderRuntimeOptions {
+    const raw = this.lookup("flex-roster:allowBusyDelete") ?? process.env.FLEX_ROSTER_ALLOW_BUSY_DELETE;
+    return { allowBusyDelete: raw === "true" || raw === "1" };
+  }
+
+  async check(_olds: unknown, news: WorkerInputs): Promise<pulumi.dynamic.CheckResult> {
+    const failures: pulumi.dynamic.CheckFailure[] = [];
+    if (!news.friendlyName) failures.push({ property: "friendlyName", reason: "friendlyName (the Flex identity) is required" });
+    if (!news.workspace) failures.push({ property: "workspace", reason: "workspace is required" });
+    if (news.friendlyName && news.contactUri !== contactUriFor(news.friendlyName)) {
+      failures.push({ property: "contactUri", reason: `contactUri must be "${contactUriFor(news.friendlyName)}"` });
+    }
+    for (const [name, ch] of Object.entries(news.channels ?? {})) {
+      if (!Number.isInteger(ch.capacity) || ch.capacity < 0 || ch.capacity > 50) {
+        failures.push({ property: "channels", reason: `channels.${name}.capacity must be 0..50` });
+      }
+    }
+    return { inputs: news, failures };
+  }
+
+  async diff(_id: string, olds: WorkerOutputs, news: WorkerInputs): Promise<pulumi.dynamic.DiffResult> {
+    const drift = classify(news, { ...olds, extraAttributes: olds.extraAttributes ?? {}, channels: olds.channels ?? {} });
+    if (drift.kind === "replace") await this.warnOnce(news.email, drift);
+    const flagChanged = olds.ownAllAttributes !== news.ownAllAttributes;
+    return {
+      changes: drift.kind !== "in-sync" || flagChanged,
+      replaces: [...new Set(drift.corruptions.map((c) => c.field))],
+      // Friendly names are unique per workspace: the old worker must go first.
+      deleteBeforeReplace: true,
+    };
+  }
+
+  private async warnOnce(email: string, drift: Drift) {
+    const msg = corruptionWarning(email, drift);
+    if (this.warned.has(msg)) return;
+    this.warned.add(msg);
+    await engineWarn(msg);
+  }
+
+  async read(id: string, props: WorkerOutputs): Promise<pulumi.dynamic.ReadResult> {
+    const tr = this.taskRouter();
+    const wsSid = props.workspaceSid ?? (await tr.resolveWorkspace(props.workspace)).sid;
+    const fetched = await tr.fetchWorker(wsSid, id);
+    // Gone out of band: an empty id tells the engine to drop it, and the next diff plans a create.
+    if (!fetched) return { id: "", props: {} };
+    const outs = await this.project(tr, props, fetched);
+    return { id, props: outs, inputs: toInputs(outs) };
+  }
+
+  async create(inputs: WorkerInputs): Promise<pulumi.dynamic.CreateResult> {
+    const tr = this.taskRouter();
+    const ws = await tr.resolveWorkspace(inputs.workspace);
+    // Create-or-adopt: a worker with this friendly name (Flex's, or ours from a
+    // run that timed out) is taken over, never duplicated.
+    const existing = await this.adoptable(tr, ws.sid, inputs);
+    if (existing) {
+      const outs = await this.reconcile(tr, ws.sid, inputs, existing);
+      if (outs) return { id: outs.sid, outs };
+    }
+    const offline = await tr.activitySid(ws.sid, OFFLINE_ACTIVITY);
+    let created: FetchedWorker;
+    try {
+      created = await tr.createWorker(ws.sid, inputs.friendlyName, JSON.stringify(canonicalAttributes(inputs)), offline);
+    } catch (err) {
+      // A retried POST whose first attempt landed, or a concurrent creator: adopt what is there.
+      const again = isRestException(err) && err.status !== 401 && err.status !== 403 ? await this.adoptable(tr, ws.sid, inputs) : undefined;
+      if (!again) throw this.explain(inputs, "create", err);
+      const outs = await this.reconcile(tr, ws.sid, inputs, again);
+      if (!outs) throw this.explain(inputs, "create", err);
+      return { id: outs.sid, outs };
+    }
+    const outs = await this.reconcileChannels(tr, ws.sid, inputs, created);
+    return { id: outs.sid, outs };
+  }
+
+  async update(id: string, _olds: WorkerOutputs, news: WorkerInputs): Promise<pulumi.dynamic.UpdateResult> {
+    const tr = this.taskRouter();
+    const ws = await tr.resolveWorkspace(news.workspace);
+    for (let attempt = 0; ; attempt++) {
+      const fetched = await tr.fetchWorker(ws.sid, id);
+      if (!fetched) {
+        throw new Error(
+          `${news.email}: worker ${id} was deleted outside flex-roster during this run; run \`pulumi up --refresh\` to recreate it`,
+        );
+      }
+      try {
+        const outs = await this.apply(tr, ws.sid, news, fetched, { allowReplace: false });
+        return { outs };
+      } catch (err) {
+        if (isPreconditionFailed(err) && attempt === 0) continue; // re-read once
+        if (isPreconditionFailed(err)) {
+          throw new Error(
+            `${news.email}: worker ${id} changed while flex-roster was updating it (HTTP 412, ETag mismatch twice); re-run \`pulumi up\` to re-read it`,
+          );
+        }
+        throw this.explain(news, "update", err);
+      }
+    }
+  }
+
+  async delete(id: string, props: WorkerOutputs): Promise<void> {
+    const tr = this.taskRouter();
+    const wsSid = props.workspaceSid ?? (await tr.resolveWorkspace(props.workspace)).sid;
+    await this.safeDelete(tr, wsSid, id, props.email || props.friendlyName);
+  }
+
+  /** Offline first, rejecting pending reservations; refuse if the agent has work in hand. */
+  private async safeDelete(tr: TaskRouter, wsSid: string, sid: string, who: string): Promise<void> {
+    const fetched = await tr.fetchWorker(wsSid, sid);
+    if (!fetched) return; // already gone: success
+    const busy = await tr.busyState(wsSid, sid);
+    if ((busy.acceptedReservations > 0 || busy.assignedTasks > 0) && !this.options().allowBusyDelete) {
+      throw new Error(
+        `${who}: refusing to delete worker ${sid}: it has ${busy.acceptedReservations} accepted reservation(s) and ` +
+          `${busy.assignedTasks} assigned task(s). Wait until the agent is idle, or set \`pulumi config set flex-roster:allowBusyDelete true\` ` +
+          `(or FLEX_ROSTER_ALLOW_BUSY_DELETE=true) to delete it anyway`,
+      );
+    }
+    const offline = await tr.activitySid(wsSid, OFFLINE_ACTIVITY);
+    try {
+      await tr.updateWorker(wsSid, sid, { activitySid: offline, rejectPendingReservations: true });
+    } catch (err) {
+      if (!(isRestException(err) && err.status === 404)) throw err;
+      return;
+    }
+    await tr.deleteWorker(wsSid, sid);
+  }
+
+  private async adoptable(tr: TaskRouter, wsSid: string, inputs: WorkerInputs): Promise<FetchedWorker | undefined> {
+    const found = await tr.findWorkersByFriendlyName(wsSid, inputs.friendlyName);
+    const match = found.find((w) => w.friendlyName.toLowerCase() === inputs.friendlyName.toLowerCase());
+    return match ? tr.fetchWorker(wsSid, match.sid) : undefined;
+  }
+
+  /** Adopt an existing worker: fix it in place, or delete it if corrupted (returns undefined: create a fresh one). */
+  private async reconcile(tr: TaskRouter, wsSid: string, inputs: WorkerInputs, existing: FetchedWorker) {
+    const live = await this.project(tr, { ...inputs }, existing);
+    const drift = classify(inputs, live);
+    if (drift.kind === "replace") {
+      await this.warnOnce(inputs.email, drift);
+      await this.safeDelete(tr, wsSid, existing.record.sid, inputs.email);
+      return undefined;
+    }
+    return this.apply(tr, wsSid, inputs, existing, { allowReplace: false });
+  }
+
+  /** Write the managed attributes (If-Match) and channels that differ; returns the new outputs. */
+  private async apply(
+    tr: TaskRouter,
+    wsSid: string,
+    desired: WorkerInputs,
+    fetched: FetchedWorker,
+    _opts: { allowReplace: boolean },
+  ): Promise<WorkerOutputs> {
+    const channels = await tr.listChannels(wsSid, fetched.record.sid);
+    const live = projectLive(desired, { ...fetched.record, workspaceSid: wsSid }, channels);
+    const drift = classify(desired, live);
+    if (drift.kind === "replace") {
+      throw new Error(
+        `${desired.email}: worker ${fetched.record.sid} is corrupted (${drift.corruptions.map((c) => c.message).join("; ")}); ` +
+          "it changed after the plan was made. Run `pulumi up` again to plan its replacement",
+      );
+    }
+    let record = fetched.record;
+    const attributeDrift = drift.changes.some((c) => c.field !== "channels") || desired.ownAllAttributes;
+    if (attributeDrift) {
+      const parsed = parseAttributes(record.attributes);
+      const next = JSON.stringify(canonicalAttributes(desired, parsed.value));
+      if (next !== record.attributes) {
+        record = (await tr.updateWorker(wsSid, record.sid, { attributes: next }, fetched.etag)).record;
+      }
+    }
+    return this.writeChannels(tr, wsSid, desired, { ...record, workspaceSid: wsSid }, channels);
+  }
+
+  private async reconcileChannels(tr: TaskRouter, wsSid: string, desired: WorkerInputs, created: FetchedWorker) {
+    const channels = await tr.listChannels(wsSid, created.record.sid);
+    return this.writeChannels(tr, wsSid, desired, { ...created.record, workspaceSid: wsSid }, channels);
+  }
+
+  private async writeChannels(
+    tr: TaskRouter,
+    wsSid: string,
+    desired: WorkerInputs,
+    record: FetchedWorker["record"],
+    channels: Awaited<ReturnType<TaskRouter["listChannels"]>>,
+  ): Promise<WorkerOutputs> {
+    const missing = Object.keys(desired.channels).filter((n) => !channels.some((c) => c.taskChannelUniqueName === n));
+    if (missing.length > 0) {
+      throw new Error(
+        `${desired.email}: the workspace has no task channel ${missing.map((m) => `"${m}"`).join(", ")}; ` +
+          `worker ${record.sid} has channels ${channels.map((c) => c.taskChannelUniqueName).join(", ")}`,
+      );
+    }
+    const updated = await Promise.all(
+      channels.map(async (c) => {
+        const want = desired.channels[c.taskChannelUniqueName];
+        if (!want || (want.capacity === c.configuredCapacity && want.available === c.available)) return c;
+        const params: { capacity?: number; available?: boolean } = {};
+        if (want.capacity !== c.configuredCapacity) params.capacity = want.capacity;
+        if (want.available !== c.available) params.available = want.available;
+        return tr.updateChannel(wsSid, record.sid, c.sid, params);
+      }),
+    );
+    return projectLive(desired, record, updated);
+  }
+
+  private async project(tr: TaskRouter, desired: WorkerInputs | WorkerOutputs, fetched: FetchedWorker) {
+    const wsSid = fetched.record.workspaceSid;
+    const channels = await tr.listChannels(wsSid, fetched.record.sid);
+    return projectLive(
+      {
+        workspace: desired.workspace,
+        extraAttributes: desired.extraAttributes ?? {},
+        ownAllAttributes: desired.ownAllAttributes ?? false,
+        channels: desired.channels ?? {},
+      },
+      fetched.record,
+      channels,
+    );
+  }
+
+  /** Turn an SDK error into one line naming the agent, Twilio's status and code. */
+  private explain(inputs: WorkerInputs, op: string, err: unknown): Error {
+    if (isRestException(err)) {
+      return new Error(
+        `${inputs.email}: ${op} of worker "${inputs.friendlyName}" failed: Twilio ${err.status}${err.code ? ` (code ${err.code})` : ""}: ${err.message}`,
+      );
+    }
+    return err instanceof Error ? err : new Error(String(err));
+  }
+}
+
+/** Entry point the shim calls: one provider per process. */
+let singleton: WorkerProvider | undefined;
+export function provider(): WorkerProvider {
+  singleton ??= new WorkerProvider();
+  return singleton;
+}

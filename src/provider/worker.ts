@@ -1,0 +1,28 @@
+// The Pulumi resource a roster agent becomes: one TaskRouter worker with its
+// channels, type `pulumi-nodejs:dynamic/flex-roster:Worker`.
+
+import * as pulumi from "@pulumi/pulumi";
+import type { ChannelSpec } from "../flex/types";
+import type { WorkerInputs } from "../flex/worker-model";
+import { workerProviderShim } from "./shim";
+
+export class FlexWorker extends pulumi.dynamic.Resource {
+  declare readonly sid: pulumi.Output<string>;
+  declare readonly workspaceSid: pulumi.Output<string>;
+  declare readonly friendlyName: pulumi.Output<string>;
+  declare readonly email: pulumi.Output<string>;
+  declare readonly contactUri: pulumi.Output<string>;
+  declare readonly channels: pulumi.Output<Record<string, ChannelSpec>>;
+  declare readonly activityName: pulumi.Output<string | undefined>;
+
+  constructor(name: string, args: WorkerInputs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      workerProviderShim,
+      name,
+      { ...args, sid: undefined, workspaceSid: undefined, activityName: undefined, unmanagedKeys: undefined },
+      opts,
+      "flex-roster",
+      "Worker",
+    );
+  }
+}

@@ -1,0 +1,178 @@
+// The TaskRouter operations flex-roster needs, over the official SDK. Each
+// method is one or two API calls; the provider composes them. 404s become
+// `undefined` because "gone" is a normal state for reconciliation.
+
+import type RestException from "twilio/lib/base/RestException";
+import type { WorkerInstance } from "twilio/lib/rest/taskrouter/v1/workspace/worker";
+import type { WorkerChannelInstance } from "twilio/lib/rest/taskrouter/v1/workspace/worker/workerChannel";
+import type { LiveChannelRecord, LiveWorkerRecord } from "../flex/worker-model";
+import type { FlexRosterClient } from "./client";
+
+export function isRestException(err: unknown): err is RestException {
+  return err instanceof Error && typeof (err as { status?: unknown }).status === "number";
+}
+
+export function isNotFound(err: unknown): boolean {
+  return isRestException(err) && err.status === 404;
+}
+
+export function isPreconditionFailed(err: unknown): boolean {
+  return isRestException(err) && err.status === 412;
+}
+
+/** A worker as fetched: the record the core reads, and the ETag for If-Match. */
+export interface FetchedWorker {
+  record: LiveWorkerRecord;
+  etag?: string;
+}
+
+export interface BusyState {
+  pendingReservations: number;
+  acceptedReservations: number;
+  assignedTasks: number;
+}
+
+const SID = /^WS[0-9a-f]{32}$/;
+
+function toRecord(w: WorkerInstance): LiveWorkerRecord {
+  return {
+    sid: w.sid,
+    workspaceSid: w.workspaceSid,
+    friendlyName: w.friendlyName,
+    attributes: w.attributes,
+    activityName: w.activityName,
+  };
+}
+
+export function toChannelRecord(c: WorkerChannelInstance): LiveChannelRecord & { sid: string } {
+  return {
+    sid: c.sid,
+    taskChannelUniqueName: c.taskChannelUniqueName,
+    configuredCapacity: c.configuredCapacity,
+    available: c.available,
+    assignedTasks: c.assignedTasks,
+  };
+}
+
+export class TaskRouter {
+  private readonly workspaces = new Map<string, Promise<{ sid: string; friendlyName: string }>>();
+  private readonly activities = new Map<string, Promise<string>>();
+
+  constructor(readonly client: FlexRosterClient) {}
+
+  private get v1() {
+    return this.client.twilio.taskrouter.v1;
+  }
+
+  /** Friendly name or WS SID → workspace, cached for the life of the process. */
+  resolveWorkspace(nameOrSid: string): Promise<{ sid: string; friendlyName: string }> {
+    let p = this.workspaces.get(nameOrSid);
+    if (!p) {
+      p = (async () => {
+        if (SID.test(nameOrSid)) {
+          const ws = await this.v1.workspaces(nameOrSid).fetch();
+          return { sid: ws.sid, friendlyName: ws.friendlyName };
+        }
+        const found = await this.v1.workspaces.list({ friendlyName: nameOrSid, pageSize: 50 });
+        const ws = found.find((w) => w.friendlyName === nameOrSid);
+        if (!ws) throw new Error(`TaskRouter workspace "${nameOrSid}" not found in account ${this.client.settings.accountSid}`);
+        return { sid: ws.sid, friendlyName: ws.friendlyName };
+      })();
+      p.catch(() => this.workspaces.delete(nameOrSid));
+      this.workspaces.set(nameOrSid, p);
+    }
+    return p;
+  }
+
+  /** The SID of an activity by friendly name (Offline for new and retiring workers). */
+  activitySid(workspaceSid: string, friendlyName: string): Promise<string> {
+    const key = `${workspaceSid}/${friendlyName}`;
+    let p = this.activities.get(key);
+    if (!p) {
+      p = (async () => {
+        const list = await this.v1.workspaces(workspaceSid).activities.list({ friendlyName, pageSize: 50 });
+        const a = list.find((x) => x.friendlyName.toLowerCase() === friendlyName.toLowerCase());
+        if (!a) throw new Error(`activity "${friendlyName}" not found in workspace ${workspaceSid}`);
+        return a.sid;
+      })();
+      p.catch(() => this.activities.delete(key));
+      this.activities.set(key, p);
+    }
+    return p;
+  }
+
+  /** Workers whose friendly name matches (Twilio compares case-insensitively). Attributes are not in list results. */
+  async findWorkersByFriendlyName(workspaceSid: string, friendlyName: string): Promise<LiveWorkerRecord[]> {
+    const list = await this.v1.workspaces(workspaceSid).workers.list({ friendlyName, pageSize: 50 });
+    return list.map(toRecord);
+  }
+
+  async fetchWorker(workspaceSid: string, sid: string): Promise<FetchedWorker | undefined> {
+    try {
+      const res = await this.v1.workspaces(workspaceSid).workers(sid).fetchWithHttpInfo();
+      return { record: toRecord(res.body), etag: header(res.headers, "etag") };
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+  }
+
+  async listChannels(workspaceSid: string, workerSid: string) {
+    const list = await this.v1.workspaces(workspaceSid).workers(workerSid).workerChannels.list({ pageSize: 100 });
+    return list.map(toChannelRecord);
+  }
+
+  async createWorker(workspaceSid: string, friendlyName: string, attributes: string, activitySid: string): Promise<FetchedWorker> {
+    const res = await this.v1.workspaces(workspaceSid).workers.createWithHttpInfo({ friendlyName, attributes, activitySid });
+    return { record: toRecord(res.body), etag: header(res.headers, "etag") };
+  }
+
+  async updateWorker(
+    workspaceSid: string,
+    sid: string,
+    params: { attributes?: string; activitySid?: string; rejectPendingReservations?: boolean; friendlyName?: string },
+    ifMatch?: string,
+  ): Promise<FetchedWorker> {
+    const res = await this.v1
+      .workspaces(workspaceSid)
+      .workers(sid)
+      .updateWithHttpInfo({ ...params, ...(ifMatch ? { ifMatch } : {}) });
+    return { record: toRecord(res.body), etag: header(res.headers, "etag") };
+  }
+
+  async updateChannel(workspaceSid: string, workerSid: string, channelSid: string, params: { capacity?: number; available?: boolean }) {
+    const c = await this.v1.workspaces(workspaceSid).workers(workerSid).workerChannels(channelSid).update(params);
+    return toChannelRecord(c);
+  }
+
+  /** True if deleted, false if it was already gone. */
+  async deleteWorker(workspaceSid: string, sid: string): Promise<boolean> {
+    try {
+      await this.v1.workspaces(workspaceSid).workers(sid).remove();
+      return true;
+    } catch (err) {
+      if (isNotFound(err)) return false;
+      throw err;
+    }
+  }
+
+  /** Work in hand: pending/accepted reservations and tasks assigned on any channel. */
+  async busyState(workspaceSid: string, workerSid: string, channels?: LiveChannelRecord[]): Promise<BusyState> {
+    const worker = this.v1.workspaces(workspaceSid).workers(workerSid);
+    const [reservations, chans] = await Promise.all([
+      worker.reservations.list({ pageSize: 100 }),
+      channels ? Promise.resolve(channels) : this.listChannels(workspaceSid, workerSid),
+    ]);
+    return {
+      pendingReservations: reservations.filter((r) => r.reservationStatus === "pending").length,
+      acceptedReservations: reservations.filter((r) => r.reservationStatus === "accepted").length,
+      assignedTasks: chans.reduce((n, c) => n + (c.assignedTasks ?? 0), 0),
+    };
+  }
+}
+
+function header(headers: Record<string, string> | undefined, name: string): string | undefined {
+  if (!headers) return undefined;
+  const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
+  return key ? headers[key] : undefined;
+}
