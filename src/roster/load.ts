@@ -18,6 +18,7 @@ function yamlMessage(code: string, message: string, path: readonly PathSegment[]
     const key = path[path.length - 1];
     return key === undefined ? "duplicate key" : `duplicate key "${key}" (each key may appear once in a mapping)`;
   }
+  if (code === "UNRESOLVED_ALIAS") return message;
   return `invalid YAML: ${message}`;
 }
 

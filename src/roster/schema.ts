@@ -143,18 +143,28 @@ const ChannelObjectSchema = z.strictObject({
   available: z.boolean({ error: expect("available must be true or false") }).optional(),
 });
 
-/** `chat: 2` or `chat: { capacity: 2, available: false }`, normalized to a ChannelSpec. */
-export const ChannelSchema = z
-  .union([CapacitySchema, ChannelObjectSchema], {
-    error: (iss: IssueLike) =>
-      isPlainObject(iss.input) && !("capacity" in iss.input)
-        ? `missing required key "capacity"`
-        : `channel must be a capacity (integer ${CAPACITY_MIN}..${CAPACITY_MAX}) or a mapping { capacity, available } (got ${describe(iss.input)})`,
-  })
-  .transform(
-    (v): ChannelSpec =>
-      typeof v === "number" ? { capacity: v, available: true } : { capacity: v.capacity, available: v.available ?? true },
-  );
+/**
+ * `chat: 2` or `chat: { capacity: 2, available: false }`, normalized to a
+ * ChannelSpec. The form is picked from the input's type (rather than with a
+ * z.union) so that errors are about the form the admin wrote.
+ */
+export const ChannelSchema = z.unknown().transform((input, ctx): ChannelSpec => {
+  if (typeof input !== "number" && !isPlainObject(input)) {
+    ctx.addIssue({
+      code: "custom",
+      input,
+      message: `channel must be a capacity (integer ${CAPACITY_MIN}..${CAPACITY_MAX}) or a mapping { capacity, available } (got ${describe(input)})`,
+    });
+    return z.NEVER;
+  }
+  const parsed = typeof input === "number" ? CapacitySchema.safeParse(input) : ChannelObjectSchema.safeParse(input);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) ctx.addIssue({ ...issue });
+    return z.NEVER;
+  }
+  const v = parsed.data;
+  return typeof v === "number" ? { capacity: v, available: true } : { capacity: v.capacity, available: v.available ?? true };
+});
 
 const ChannelNameSchema = z.string().regex(CHANNEL_NAME, {
   error: (iss: IssueLike) =>

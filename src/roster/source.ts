@@ -1,7 +1,7 @@
 // The parsed YAML document with enough of its AST to put a line:column on any
 // roster path: parse with node ranges and a LineCounter, then walk the AST.
 
-import { Document, LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, type Node, type Pair } from "yaml";
+import { Document, LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, visit, type Node, type Pair } from "yaml";
 
 export type PathSegment = string | number;
 
@@ -57,9 +57,25 @@ export class RosterSource {
     });
   }
 
-  /** YAML syntax errors and duplicate keys. */
+  /** YAML syntax errors, duplicate keys and aliases without an anchor. */
   problems(): YamlProblem[] {
-    return this.doc.errors.map((e) => ({ offset: e.pos[0], code: e.code, message: e.message.split("\n")[0] }));
+    const problems: YamlProblem[] = this.doc.errors.map((e) => ({
+      offset: e.pos[0],
+      code: e.code,
+      message: e.message.split("\n")[0],
+    }));
+    visit(this.doc, {
+      Alias: (_key, alias) => {
+        if (alias.resolve(this.doc) === undefined) {
+          problems.push({
+            offset: alias.range?.[0] ?? 0,
+            code: "UNRESOLVED_ALIAS",
+            message: `unknown alias *${alias.source} (define the anchor &${alias.source} before using it)`,
+          });
+        }
+      },
+    });
+    return problems;
   }
 
   position(offset: number): Position {
@@ -92,7 +108,10 @@ export class RosterSource {
     return this.position(offset ?? 0);
   }
 
-  /** The roster path of the deepest node at `offset` (for YAML errors). */
+  /**
+   * The roster path of the deepest node at `offset` (for YAML errors). Stops
+   * at a key that spans lines: in a broken document that "key" is debris.
+   */
   pathAt(offset: number): PathSegment[] {
     const path: PathSegment[] = [];
     let node: AnyNode = this.doc.contents as AnyNode;
@@ -100,7 +119,7 @@ export class RosterSource {
       if (isMap(node)) {
         const pair = node.items.find((p) => this.contains(p.key as AnyNode, offset) || this.contains(p.value as AnyNode, offset));
         const key = pair ? keyString(pair.key) : undefined;
-        if (!pair || key === undefined) return path;
+        if (!pair || key === undefined || this.spansLines(pair.key as AnyNode)) return path;
         path.push(key);
         if (this.contains(pair.key as AnyNode, offset)) return path;
         node = pair.value as AnyNode;
@@ -118,6 +137,11 @@ export class RosterSource {
   private contains(node: AnyNode, offset: number): boolean {
     const range = node && "range" in node ? node.range : undefined;
     return !!range && range[0] <= offset && offset < Math.max(range[1], range[0] + 1);
+  }
+
+  private spansLines(node: AnyNode): boolean {
+    const range = node && "range" in node ? node.range : undefined;
+    return !!range && this.text.slice(range[0], range[1]).includes("\n");
   }
 
   private startOf(node: AnyNode): number | undefined {

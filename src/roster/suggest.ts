@@ -28,7 +28,9 @@ export function closest(key: string, known: readonly string[]): string | undefin
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of known) {
-    const distance = fold(candidate) === folded ? 0 : editDistance(folded, fold(candidate));
+    const target = fold(candidate);
+    // an abbreviation (`avail`, `cap`) counts as close
+    const distance = target === folded ? 0 : folded.length >= 3 && target.startsWith(folded) ? 1 : editDistance(folded, target);
     if (distance < bestDistance) {
       best = candidate;
       bestDistance = distance;
