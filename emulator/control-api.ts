@@ -1,0 +1,138 @@
+/**
+ * The emulator's control API as in-process methods. The HTTP endpoints under
+ * /__emulator/ (server.ts) are thin wrappers around the same object.
+ */
+
+import {
+  Control,
+  type CountersSnapshot,
+  type FaultInfo,
+  type FaultSpec,
+  type LatencyConfig,
+} from "./control";
+import { TwilioApiError } from "./errors";
+import type {
+  MarkBusyOptions,
+  MarkBusyResult,
+  ReservationStatus,
+  SeedWorkerSpec,
+  Store,
+  StoreSnapshot,
+  WorkerRec,
+  WorkspaceRec,
+} from "./store";
+
+/** Which workspace a control call is about: WS sid, friendly name, or "default" (the first). Default "default". */
+export interface WorkspaceRef {
+  workspace?: string;
+}
+
+export interface EmulatorOptionsState {
+  /** Refuse (HTTP 400, code 20001) to delete a worker that has active reservations/tasks. Default false. */
+  rejectDeleteWhenBusy: boolean;
+}
+
+export interface BusyState {
+  workerSid: string;
+  busy: boolean;
+  reservations: Array<{ sid: string; status: ReservationStatus; taskSid: string; taskChannel: string | null }>;
+}
+
+export interface EmulatorControl {
+  /** Request counters (see CountersSnapshot). */
+  counters(): CountersSnapshot;
+  resetCounters(): void;
+  /** setLatency(ms): every Twilio request; setLatency(ms, { route, method? }): one route (0 removes the rule). */
+  setLatency(ms: number, target?: { route: string; method?: string }): void;
+  clearLatency(): void;
+  latency(): LatencyConfig;
+  injectFault(spec: FaultSpec): FaultInfo;
+  faults(): FaultInfo[];
+  /** Clear one fault by id, or all. */
+  clearFaults(id?: string): void;
+  /** Worker by WK sid or friendly name. Gives it an accepted reservation (assigned task) by default. */
+  markBusy(worker: string, opts?: MarkBusyOptions & WorkspaceRef): MarkBusyResult;
+  /** Complete/cancel all of the worker's active reservations. */
+  markIdle(worker: string, opts?: WorkspaceRef): { cleared: number };
+  busy(worker: string, opts?: WorkspaceRef): BusyState;
+  /** Insert workers in bulk, bypassing validation. Returns their SIDs in order. */
+  seedWorkers(specs: readonly SeedWorkerSpec[], opts?: WorkspaceRef): string[];
+  /** Deep copy of the whole state (the same JSON as the --state file). */
+  dump(): StoreSnapshot;
+  options(): EmulatorOptionsState;
+  setOptions(opts: Partial<EmulatorOptionsState>): EmulatorOptionsState;
+  /** Back to a fresh emulator: state (new default workspace), counters, latency and faults. */
+  reset(): void;
+  /** The Twilio routes served, as `METHOD /pattern` keys. */
+  routes(): string[];
+}
+
+export function createControlApi(
+  store: Store,
+  control: Control,
+  routes: readonly string[],
+  seedWorkspace: boolean,
+): EmulatorControl {
+  const workspace = (ref: WorkspaceRef | undefined): WorkspaceRec => {
+    const name = ref?.workspace ?? "default";
+    const ws = store.findWorkspace(name);
+    if (!ws) throw new TwilioApiError(404, 20404, `Workspace ${name} not found`);
+    return ws;
+  };
+  const worker = (ws: WorkspaceRec, ref: string): WorkerRec => {
+    const w = store.findWorker(ws, ref);
+    if (!w) throw new TwilioApiError(404, 20404, `Worker ${ref} not found in workspace ${ws.sid}`);
+    return w;
+  };
+
+  return {
+    counters: () => control.counters(),
+    resetCounters: () => control.resetCounters(),
+    setLatency: (ms, target) => control.setLatency(ms, target),
+    clearLatency: () => control.clearLatency(),
+    latency: () => control.latencyConfig(),
+    injectFault: (spec) => control.injectFault(spec),
+    faults: () => control.faults(),
+    clearFaults: (id) => {
+      control.clearFaults(id);
+    },
+    markBusy(ref, opts) {
+      const ws = workspace(opts);
+      return store.markBusy(ws, worker(ws, ref), opts);
+    },
+    markIdle(ref, opts) {
+      const ws = workspace(opts);
+      return store.markIdle(ws, worker(ws, ref));
+    },
+    busy(ref, opts) {
+      const ws = workspace(opts);
+      const w = worker(ws, ref);
+      const active = store.activeReservations(ws, w.sid);
+      return {
+        workerSid: w.sid,
+        busy: active.length > 0,
+        reservations: active.map((r) => {
+          const task = store.task(ws, r.taskSid);
+          const tc = task ? store.taskChannelOf(ws, task.taskChannelSid) : undefined;
+          return { sid: r.sid, status: r.status, taskSid: r.taskSid, taskChannel: tc?.uniqueName ?? null };
+        }),
+      };
+    },
+    seedWorkers(specs, opts) {
+      if (!Array.isArray(specs)) throw new TwilioApiError(400, 20001, "seed body must be an array of workers");
+      return store.seedWorkers(workspace(opts), specs).map((w) => w.sid);
+    },
+    dump: () => structuredClone(store.toJSON()),
+    options: () => ({ ...store.options }),
+    setOptions(opts) {
+      if (opts.rejectDeleteWhenBusy !== undefined) store.options.rejectDeleteWhenBusy = Boolean(opts.rejectDeleteWhenBusy);
+      return { ...store.options };
+    },
+    reset() {
+      store.clear();
+      if (seedWorkspace) store.ensureDefaultWorkspace();
+      control.reset();
+    },
+    routes: () => [...routes],
+  };
+}

@@ -1,0 +1,93 @@
+/**
+ * In-process entry point of the TaskRouter emulator (for tests, demo and
+ * benchmarks). See emulator/README.md.
+ *
+ *   const emu = await startEmulator();
+ *   const client = createTwilioClient({ username: emu.accountSid, password: emu.authToken,
+ *                                       accountSid: emu.accountSid, baseUrl: emu.url });
+ *   ...
+ *   await emu.close();
+ */
+
+import { Control } from "./control";
+import { createControlApi, type EmulatorControl } from "./control-api";
+import { DEV_CREDENTIALS, type DevCredentials } from "./credentials";
+import { StatePersister, loadState } from "./persist";
+import { buildServer, twilioRouteKeys } from "./server";
+import { Store } from "./store";
+
+export interface EmulatorOptions {
+  /** Default 0 (a free port). */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Latency added to every Twilio request (ms). Default 0. */
+  latencyMs?: number;
+  /** Load state from this JSON file if it exists; save it after writes (debounced) and on close. */
+  statePath?: string;
+  /** Create the "Flex Task Assignment" workspace when the state has none. Default true. */
+  seedWorkspace?: boolean;
+  /** Refuse to delete workers with active reservations/tasks (see README). Default false. */
+  rejectDeleteWhenBusy?: boolean;
+}
+
+export interface Emulator extends DevCredentials {
+  /** Base URL, e.g. http://127.0.0.1:40123 (no trailing slash). */
+  readonly url: string;
+  /** SID of the default workspace ("" when seedWorkspace is false and the state has none). */
+  readonly workspaceSid: string;
+  readonly control: EmulatorControl;
+  /** Stop listening and write the state file (if any). Idempotent. */
+  close(): Promise<void>;
+}
+
+export type { EmulatorControl } from "./control-api";
+export type { CountersSnapshot, FaultInfo, FaultSpec, LatencyConfig } from "./control";
+export type { MarkBusyOptions, MarkBusyResult, SeedWorkerSpec, StoreSnapshot } from "./store";
+export { DEV_CREDENTIALS } from "./credentials";
+
+function formatUrl(host: string, port: number): string {
+  const h = host === "0.0.0.0" || host === "" ? "127.0.0.1" : host === "::" ? "[::1]" : host.includes(":") ? `[${host}]` : host;
+  return `http://${h}:${port}`;
+}
+
+export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulator> {
+  const host = opts.host ?? "127.0.0.1";
+  const seedWorkspace = opts.seedWorkspace ?? true;
+  const storeOpts = { accountSid: DEV_CREDENTIALS.accountSid, rejectDeleteWhenBusy: opts.rejectDeleteWhenBusy };
+
+  const snapshot = opts.statePath ? loadState(opts.statePath) : undefined;
+  const store = snapshot ? Store.fromJSON(snapshot, storeOpts) : new Store(storeOpts);
+  if (seedWorkspace && store.workspaces.length === 0) store.ensureDefaultWorkspace();
+
+  const persister = opts.statePath ? new StatePersister(opts.statePath, () => store.toJSON()) : undefined;
+  if (persister) store.onChange = () => persister.schedule();
+
+  const control = new Control();
+  if (opts.latencyMs) control.setLatency(opts.latencyMs);
+  const api = createControlApi(store, control, twilioRouteKeys(), seedWorkspace);
+
+  let url = "";
+  const app = buildServer({ store, control, api, credentials: DEV_CREDENTIALS, fallbackBase: () => url });
+  await app.listen({ port: opts.port ?? 0, host });
+  const addr = app.server.address();
+  const port = typeof addr === "object" && addr ? addr.port : (opts.port ?? 0);
+  url = formatUrl(host, port);
+
+  let closing: Promise<void> | undefined;
+  return {
+    ...DEV_CREDENTIALS,
+    url,
+    get workspaceSid() {
+      return store.findWorkspace("default")?.sid ?? "";
+    },
+    control: api,
+    close() {
+      closing ??= (async () => {
+        await app.close();
+        persister?.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,319 @@
+/**
+ * JSON representations of emulator records, shaped like Twilio's responses
+ * (snake_case fields of the OAI component schemas, absolute `url`s and
+ * `links`). `base` is the emulator's origin as the client addressed it.
+ */
+
+import type { PageRequest, PageResult } from "./paging";
+import type {
+  ActivityRec,
+  ReservationCounters,
+  ReservationRec,
+  Store,
+  TaskChannelRec,
+  WorkerChannelRec,
+  WorkerRec,
+  WorkspaceRec,
+} from "./store";
+
+/** ISO 8601 in Twilio's style: seconds precision, `Z` suffix. */
+export function iso(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 19) + "Z";
+}
+
+export interface RenderContext {
+  store: Store;
+  base: string;
+}
+
+const wsUrl = (base: string, wsSid: string) => `${base}/v1/Workspaces/${wsSid}`;
+
+export function renderWorkspace(c: RenderContext, ws: WorkspaceRec) {
+  const url = wsUrl(c.base, ws.sid);
+  return {
+    account_sid: c.store.accountSid,
+    date_created: iso(ws.dateCreated),
+    date_updated: iso(ws.dateUpdated),
+    default_activity_name: c.store.activityOf(ws, ws.defaultActivitySid)?.friendlyName ?? null,
+    default_activity_sid: ws.defaultActivitySid,
+    event_callback_url: ws.eventCallbackUrl,
+    events_filter: ws.eventsFilter,
+    friendly_name: ws.friendlyName,
+    multi_task_enabled: ws.multiTaskEnabled,
+    sid: ws.sid,
+    timeout_activity_name: c.store.activityOf(ws, ws.timeoutActivitySid)?.friendlyName ?? null,
+    timeout_activity_sid: ws.timeoutActivitySid,
+    prioritize_queue_order: ws.prioritizeQueueOrder,
+    url,
+    links: {
+      activities: `${url}/Activities`,
+      statistics: `${url}/Statistics`,
+      real_time_statistics: `${url}/RealTimeStatistics`,
+      cumulative_statistics: `${url}/CumulativeStatistics`,
+      task_queues: `${url}/TaskQueues`,
+      tasks: `${url}/Tasks`,
+      workers: `${url}/Workers`,
+      workflows: `${url}/Workflows`,
+      task_channels: `${url}/TaskChannels`,
+      events: `${url}/Events`,
+    },
+  };
+}
+
+export function renderActivity(c: RenderContext, ws: WorkspaceRec, a: ActivityRec) {
+  return {
+    account_sid: c.store.accountSid,
+    available: a.available,
+    date_created: iso(a.dateCreated),
+    date_updated: iso(a.dateUpdated),
+    friendly_name: a.friendlyName,
+    sid: a.sid,
+    workspace_sid: ws.sid,
+    url: `${wsUrl(c.base, ws.sid)}/Activities/${a.sid}`,
+    links: { workspace: wsUrl(c.base, ws.sid) },
+  };
+}
+
+export function renderTaskChannel(c: RenderContext, ws: WorkspaceRec, tc: TaskChannelRec) {
+  return {
+    account_sid: c.store.accountSid,
+    date_created: iso(tc.dateCreated),
+    date_updated: iso(tc.dateUpdated),
+    friendly_name: tc.friendlyName,
+    sid: tc.sid,
+    unique_name: tc.uniqueName,
+    workspace_sid: ws.sid,
+    channel_optimized_routing: tc.channelOptimizedRouting,
+    url: `${wsUrl(c.base, ws.sid)}/TaskChannels/${tc.sid}`,
+    links: { workspace: wsUrl(c.base, ws.sid) },
+  };
+}
+
+/**
+ * A worker. `attributes` is only filled when fetching/creating/updating one
+ * worker; lists return null (as Twilio documents for the property).
+ */
+export function renderWorker(c: RenderContext, ws: WorkspaceRec, w: WorkerRec, withAttributes: boolean) {
+  const ws_ = wsUrl(c.base, ws.sid);
+  const url = `${ws_}/Workers/${w.sid}`;
+  const activity = c.store.activityOf(ws, w.activitySid);
+  return {
+    account_sid: c.store.accountSid,
+    activity_name: activity?.friendlyName ?? null,
+    activity_sid: w.activitySid,
+    attributes: withAttributes ? w.attributes : null,
+    available: activity?.available ?? false,
+    date_created: iso(w.dateCreated),
+    date_status_changed: iso(w.dateStatusChanged),
+    date_updated: iso(w.dateUpdated),
+    friendly_name: w.friendlyName,
+    sid: w.sid,
+    workspace_sid: ws.sid,
+    url,
+    links: {
+      channels: `${url}/Channels`,
+      activity: `${ws_}/Activities/${w.activitySid}`,
+      workspace: ws_,
+      statistics: `${ws_}/Workers/Statistics`,
+      real_time_statistics: `${ws_}/Workers/RealTimeStatistics`,
+      cumulative_statistics: `${ws_}/Workers/CumulativeStatistics`,
+      worker_statistics: `${url}/Statistics`,
+      worker_channels: `${url}/Channels`,
+      reservations: `${url}/Reservations`,
+    },
+  };
+}
+
+export function renderWorkerChannel(c: RenderContext, ws: WorkspaceRec, w: WorkerRec, ch: WorkerChannelRec) {
+  const assigned = c.store.assignedTasks(ws, w.sid, ch.taskChannelSid);
+  const free = ch.available && ch.capacity > 0 ? Math.max(0, ch.capacity - assigned) / ch.capacity : 0;
+  return {
+    account_sid: c.store.accountSid,
+    assigned_tasks: assigned,
+    available: ch.available,
+    available_capacity_percentage: Math.round(free * 100),
+    configured_capacity: ch.capacity,
+    date_created: iso(ch.dateCreated),
+    date_updated: iso(ch.dateUpdated),
+    sid: ch.sid,
+    task_channel_sid: ch.taskChannelSid,
+    task_channel_unique_name: c.store.taskChannelOf(ws, ch.taskChannelSid)?.uniqueName ?? null,
+    worker_sid: w.sid,
+    workspace_sid: ws.sid,
+    url: `${wsUrl(c.base, ws.sid)}/Workers/${w.sid}/Channels/${ch.sid}`,
+  };
+}
+
+export function renderWorkerReservation(c: RenderContext, ws: WorkspaceRec, w: WorkerRec, r: ReservationRec) {
+  const ws_ = wsUrl(c.base, ws.sid);
+  return {
+    account_sid: c.store.accountSid,
+    date_created: iso(r.dateCreated),
+    date_updated: iso(r.dateUpdated),
+    reservation_status: r.status,
+    sid: r.sid,
+    task_sid: r.taskSid,
+    worker_name: w.friendlyName,
+    worker_sid: w.sid,
+    workspace_sid: ws.sid,
+    url: `${ws_}/Workers/${w.sid}/Reservations/${r.sid}`,
+    links: {
+      task: `${ws_}/Tasks/${r.taskSid}`,
+      worker: `${ws_}/Workers/${w.sid}`,
+      workspace: ws_,
+    },
+  };
+}
+
+// -- statistics ---------------------------------------------------------------
+
+export interface StatsWindow {
+  start: number;
+  end: number;
+}
+
+function reservationCounts(s: ReservationCounters) {
+  return {
+    reservations_created: s.created,
+    reservations_accepted: s.accepted,
+    reservations_rejected: s.rejected,
+    reservations_timed_out: s.timedOut,
+    reservations_canceled: s.canceled,
+    reservations_rescinded: s.rescinded,
+  };
+}
+
+/**
+ * Activity durations, approximated from the workers' current activity only:
+ * each worker contributes the time since `date_status_changed` that falls in
+ * the window to its current activity.
+ */
+function activityDurations(ws: WorkspaceRec, workers: readonly WorkerRec[], win: StatsWindow) {
+  const acc = new Map(ws.activities.map((a) => [a.sid, { n: 0, total: 0, min: Infinity, max: 0 }]));
+  for (const w of workers) {
+    const secs = Math.max(0, Math.floor((win.end - Math.max(win.start, w.dateStatusChanged)) / 1000));
+    const a = acc.get(w.activitySid);
+    if (!a) continue;
+    a.n++;
+    a.total += secs;
+    a.min = Math.min(a.min, secs);
+    a.max = Math.max(a.max, secs);
+  }
+  return ws.activities.map((a) => {
+    const s = acc.get(a.sid)!;
+    return {
+      sid: a.sid,
+      friendly_name: a.friendlyName,
+      min: s.n ? s.min : 0,
+      max: s.max,
+      avg: s.n ? Math.round(s.total / s.n) : 0,
+      total: s.total,
+    };
+  });
+}
+
+function realtime(c: RenderContext, ws: WorkspaceRec, workers: readonly WorkerRec[]) {
+  const counts = new Map(ws.activities.map((a) => [a.sid, 0]));
+  for (const w of workers) counts.set(w.activitySid, (counts.get(w.activitySid) ?? 0) + 1);
+  return {
+    total_workers: workers.length,
+    activity_statistics: ws.activities.map((a) => ({
+      sid: a.sid,
+      friendly_name: a.friendlyName,
+      workers: counts.get(a.sid) ?? 0,
+    })),
+  };
+}
+
+export function renderWorkerInstanceStatistics(c: RenderContext, ws: WorkspaceRec, w: WorkerRec, win: StatsWindow) {
+  return {
+    account_sid: c.store.accountSid,
+    cumulative: {
+      ...reservationCounts(w.stats),
+      activity_durations: activityDurations(ws, [w], win),
+      start_time: iso(win.start),
+      end_time: iso(win.end),
+    },
+    worker_sid: w.sid,
+    workspace_sid: ws.sid,
+    url: `${wsUrl(c.base, ws.sid)}/Workers/${w.sid}/Statistics`,
+  };
+}
+
+export function renderWorkersStatistics(
+  c: RenderContext,
+  ws: WorkspaceRec,
+  workers: readonly WorkerRec[],
+  win: StatsWindow,
+) {
+  return {
+    realtime: realtime(c, ws, workers),
+    cumulative: {
+      ...reservationCounts(ws.cumulative),
+      activity_durations: activityDurations(ws, workers, win),
+      start_time: iso(win.start),
+      end_time: iso(win.end),
+    },
+    account_sid: c.store.accountSid,
+    workspace_sid: ws.sid,
+    url: `${wsUrl(c.base, ws.sid)}/Workers/Statistics`,
+  };
+}
+
+export function renderWorkersCumulativeStatistics(c: RenderContext, ws: WorkspaceRec, win: StatsWindow) {
+  return {
+    account_sid: c.store.accountSid,
+    start_time: iso(win.start),
+    end_time: iso(win.end),
+    activity_durations: activityDurations(ws, ws.workers, win),
+    ...reservationCounts(ws.cumulative),
+    workspace_sid: ws.sid,
+    url: `${wsUrl(c.base, ws.sid)}/Workers/CumulativeStatistics`,
+  };
+}
+
+export function renderWorkersRealTimeStatistics(c: RenderContext, ws: WorkspaceRec) {
+  return {
+    account_sid: c.store.accountSid,
+    ...realtime(c, ws, ws.workers),
+    workspace_sid: ws.sid,
+    url: `${wsUrl(c.base, ws.sid)}/Workers/RealTimeStatistics`,
+  };
+}
+
+// -- lists --------------------------------------------------------------------
+
+/**
+ * A Twilio list page: `{ [key]: items, meta }`. `path` is the list's path,
+ * `filters` the list's query parameters as the client sent them (kept in
+ * every page URL).
+ */
+export function renderPage<T>(
+  c: RenderContext,
+  key: string,
+  path: string,
+  filters: Array<[string, string]>,
+  req: PageRequest,
+  page: PageResult<T>,
+  render: (item: T) => unknown,
+) {
+  const url = (pageIndex: number, token?: string): string => {
+    const q = new URLSearchParams(filters);
+    q.set("PageSize", String(req.pageSize));
+    q.set("Page", String(pageIndex));
+    if (token) q.set("PageToken", token);
+    return `${c.base}${path}?${q.toString()}`;
+  };
+  return {
+    [key]: page.items.map(render),
+    meta: {
+      page: req.page,
+      page_size: req.pageSize,
+      first_page_url: url(0),
+      previous_page_url: page.prevToken ? url(Math.max(0, req.page - 1), page.prevToken) : null,
+      url: url(req.page, req.pageToken),
+      next_page_url: page.nextToken ? url(req.page + 1, page.nextToken) : null,
+      key,
+    },
+  };
+}

@@ -1,0 +1,448 @@
+/**
+ * The Twilio TaskRouter v1 routes the emulator serves: one table, so that the
+ * contract test can check each route (path, method, operationId, query
+ * parameters, form fields) against Twilio's OpenAPI description.
+ *
+ * Handlers only see the query parameters and form fields their route declares.
+ */
+
+import { Errors } from "./errors";
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type PageRequest } from "./paging";
+import {
+  renderActivity,
+  renderPage,
+  renderTaskChannel,
+  renderWorker,
+  renderWorkerChannel,
+  renderWorkerInstanceStatistics,
+  renderWorkerReservation,
+  renderWorkersCumulativeStatistics,
+  renderWorkersRealTimeStatistics,
+  renderWorkersStatistics,
+  renderWorkspace,
+  type RenderContext,
+  type StatsWindow,
+} from "./render";
+import type { WorkerRec, WorkspaceRec } from "./store";
+
+export type HttpMethod = "GET" | "POST" | "DELETE";
+
+export interface RouteContext extends RenderContext {
+  /** Request path without the query string (for 404 messages). */
+  path: string;
+  params: Record<string, string>;
+  /** Declared query parameters that were sent (first value when repeated). */
+  query: Record<string, string | undefined>;
+  /** Declared form fields that were sent (first value when repeated). */
+  form: Record<string, string | undefined>;
+  header(name: string): string | undefined;
+}
+
+export interface RouteResult {
+  status?: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface TwilioRoute {
+  method: HttpMethod;
+  /** fastify path pattern; `:Name` = OAI `{Name}`. */
+  url: string;
+  /** The OAI operationId this route implements. */
+  operationId: string;
+  query?: readonly string[];
+  form?: readonly string[];
+  handler(ctx: RouteContext): RouteResult;
+}
+
+const PAGING = ["PageSize", "Page", "PageToken"] as const;
+
+// -- parameter parsing ----------------------------------------------------------
+
+function parseIntParam(name: string, raw: string): number {
+  if (!/^-?\d+$/.test(raw.trim())) throw Errors.badRequest(`Invalid value for ${name}: ${raw} is not an integer`);
+  return Number(raw.trim());
+}
+
+/** Form booleans as the SDKs send them: true/false (any case). */
+function parseBoolParam(name: string, raw: string | undefined): boolean | undefined {
+  if (raw === undefined) return undefined;
+  const v = raw.trim().toLowerCase();
+  if (v === "true") return true;
+  if (v === "false") return false;
+  throw Errors.badRequest(`Invalid value for ${name}: ${raw} is not a boolean`);
+}
+
+/** The Workers/Activities `Available` query filter: `true`, `1`, `yes` = available; anything else = unavailable. */
+function availableFilter(raw: string | undefined): boolean | undefined {
+  if (raw === undefined) return undefined;
+  return ["true", "1", "yes"].includes(raw.trim().toLowerCase());
+}
+
+function pageRequest(ctx: RouteContext): PageRequest {
+  const size = ctx.query.PageSize === undefined ? DEFAULT_PAGE_SIZE : parseIntParam("PageSize", ctx.query.PageSize);
+  if (size < 1) throw Errors.badRequest("PageSize must be at least 1");
+  const page = ctx.query.Page === undefined ? 0 : parseIntParam("Page", ctx.query.Page);
+  if (page < 0) throw Errors.badRequest("Page must not be negative");
+  const req: PageRequest = { pageSize: Math.min(size, MAX_PAGE_SIZE), page };
+  if (ctx.query.PageToken !== undefined && ctx.query.PageToken !== "") req.pageToken = ctx.query.PageToken;
+  return req;
+}
+
+/** Non-paging query parameters that were sent, in declaration order (kept in page URLs). */
+function filtersOf(ctx: RouteContext, names: readonly string[]): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  for (const n of names) {
+    const v = ctx.query[n];
+    if (v !== undefined) out.push([n, v]);
+  }
+  return out;
+}
+
+function statsWindow(ctx: RouteContext): StatsWindow {
+  const end = ctx.query.EndDate !== undefined ? parseDate("EndDate", ctx.query.EndDate) : Date.now();
+  let start: number;
+  if (ctx.query.StartDate !== undefined) start = parseDate("StartDate", ctx.query.StartDate);
+  else {
+    const minutes = ctx.query.Minutes !== undefined ? parseIntParam("Minutes", ctx.query.Minutes) : 15;
+    start = end - minutes * 60_000;
+  }
+  if (start > end) throw Errors.badRequest("StartDate must be before EndDate");
+  return { start, end };
+}
+
+function parseDate(name: string, raw: string): number {
+  const t = Date.parse(raw);
+  if (Number.isNaN(t)) throw Errors.badRequest(`Invalid value for ${name}: ${raw} is not an ISO 8601 date`);
+  return t;
+}
+
+// -- lookups ---------------------------------------------------------------------
+
+function ws(ctx: RouteContext): WorkspaceRec {
+  return ctx.store.workspace(ctx.params.WorkspaceSid ?? ctx.params.Sid!, ctx.path);
+}
+
+function worker(ctx: RouteContext, w: WorkspaceRec, param: "Sid" | "WorkerSid"): WorkerRec {
+  return ctx.store.worker(w, ctx.params[param]!, ctx.path);
+}
+
+function withEtag(ctx: RouteContext, w: WorkerRec, result: RouteResult): RouteResult {
+  return { ...result, headers: { ...result.headers, ETag: ctx.store.etag(w) } };
+}
+
+// -- the table ---------------------------------------------------------------------
+
+const W = "/v1/Workspaces/:WorkspaceSid";
+
+export const TWILIO_ROUTES: readonly TwilioRoute[] = [
+  // Workspaces
+  {
+    method: "GET",
+    url: "/v1/Workspaces",
+    operationId: "ListWorkspace",
+    query: ["FriendlyName", ...PAGING],
+    handler(ctx) {
+      const req = pageRequest(ctx);
+      const page = ctx.store.listWorkspaces({ friendlyName: ctx.query.FriendlyName }, req);
+      return {
+        body: renderPage(ctx, "workspaces", "/v1/Workspaces", filtersOf(ctx, ["FriendlyName"]), req, page, (w) =>
+          renderWorkspace(ctx, w),
+        ),
+      };
+    },
+  },
+  {
+    method: "POST",
+    url: "/v1/Workspaces",
+    operationId: "CreateWorkspace",
+    form: ["FriendlyName", "EventCallbackUrl", "EventsFilter", "MultiTaskEnabled", "PrioritizeQueueOrder"],
+    handler(ctx) {
+      const created = ctx.store.createWorkspace({
+        friendlyName: ctx.form.FriendlyName,
+        eventCallbackUrl: ctx.form.EventCallbackUrl,
+        eventsFilter: ctx.form.EventsFilter,
+        multiTaskEnabled: parseBoolParam("MultiTaskEnabled", ctx.form.MultiTaskEnabled),
+        prioritizeQueueOrder: ctx.form.PrioritizeQueueOrder,
+      });
+      return { status: 201, body: renderWorkspace(ctx, created) };
+    },
+  },
+  {
+    method: "GET",
+    url: "/v1/Workspaces/:Sid",
+    operationId: "FetchWorkspace",
+    handler(ctx) {
+      return { body: renderWorkspace(ctx, ws(ctx)) };
+    },
+  },
+
+  // Activities
+  {
+    method: "GET",
+    url: `${W}/Activities`,
+    operationId: "ListActivity",
+    query: ["FriendlyName", "Available", ...PAGING],
+    handler(ctx) {
+      const w = ws(ctx);
+      const req = pageRequest(ctx);
+      const page = ctx.store.listActivities(
+        w,
+        { friendlyName: ctx.query.FriendlyName, available: availableFilter(ctx.query.Available) },
+        req,
+      );
+      const path = `/v1/Workspaces/${w.sid}/Activities`;
+      return {
+        body: renderPage(ctx, "activities", path, filtersOf(ctx, ["FriendlyName", "Available"]), req, page, (a) =>
+          renderActivity(ctx, w, a),
+        ),
+      };
+    },
+  },
+  {
+    method: "GET",
+    url: `${W}/Activities/:Sid`,
+    operationId: "FetchActivity",
+    handler(ctx) {
+      const w = ws(ctx);
+      return { body: renderActivity(ctx, w, ctx.store.activity(w, ctx.params.Sid!, ctx.path)) };
+    },
+  },
+
+  // Task channels
+  {
+    method: "GET",
+    url: `${W}/TaskChannels`,
+    operationId: "ListTaskChannel",
+    query: [...PAGING],
+    handler(ctx) {
+      const w = ws(ctx);
+      const req = pageRequest(ctx);
+      const page = ctx.store.listTaskChannels(w, req);
+      return {
+        body: renderPage(ctx, "channels", `/v1/Workspaces/${w.sid}/TaskChannels`, [], req, page, (tc) =>
+          renderTaskChannel(ctx, w, tc),
+        ),
+      };
+    },
+  },
+  {
+    method: "GET",
+    url: `${W}/TaskChannels/:Sid`,
+    operationId: "FetchTaskChannel",
+    handler(ctx) {
+      const w = ws(ctx);
+      return { body: renderTaskChannel(ctx, w, ctx.store.taskChannel(w, ctx.params.Sid!, ctx.path)) };
+    },
+  },
+
+  // Workers
+  {
+    method: "GET",
+    url: `${W}/Workers`,
+    operationId: "ListWorker",
+    query: ["ActivityName", "ActivitySid", "Available", "FriendlyName", "TargetWorkersExpression", ...PAGING],
+    handler(ctx) {
+      const w = ws(ctx);
+      const req = pageRequest(ctx);
+      const page = ctx.store.listWorkers(
+        w,
+        {
+          activityName: ctx.query.ActivityName,
+          activitySid: ctx.query.ActivitySid,
+          available: availableFilter(ctx.query.Available),
+          friendlyName: ctx.query.FriendlyName,
+          targetWorkersExpression: ctx.query.TargetWorkersExpression,
+        },
+        req,
+      );
+      const filters = filtersOf(ctx, ["ActivityName", "ActivitySid", "Available", "FriendlyName", "TargetWorkersExpression"]);
+      return {
+        body: renderPage(ctx, "workers", `/v1/Workspaces/${w.sid}/Workers`, filters, req, page, (wk) =>
+          renderWorker(ctx, w, wk, false),
+        ),
+      };
+    },
+  },
+  {
+    method: "POST",
+    url: `${W}/Workers`,
+    operationId: "CreateWorker",
+    form: ["FriendlyName", "ActivitySid", "Attributes"],
+    handler(ctx) {
+      const w = ws(ctx);
+      const created = ctx.store.createWorker(w, {
+        friendlyName: ctx.form.FriendlyName,
+        activitySid: ctx.form.ActivitySid,
+        attributes: ctx.form.Attributes,
+      });
+      return withEtag(ctx, created, { status: 201, body: renderWorker(ctx, w, created, true) });
+    },
+  },
+  {
+    method: "GET",
+    url: `${W}/Workers/:Sid`,
+    operationId: "FetchWorker",
+    handler(ctx) {
+      const w = ws(ctx);
+      const wk = worker(ctx, w, "Sid");
+      return withEtag(ctx, wk, { body: renderWorker(ctx, w, wk, true) });
+    },
+  },
+  {
+    method: "POST",
+    url: `${W}/Workers/:Sid`,
+    operationId: "UpdateWorker",
+    form: ["ActivitySid", "Attributes", "FriendlyName", "RejectPendingReservations"],
+    handler(ctx) {
+      const w = ws(ctx);
+      const wk = worker(ctx, w, "Sid");
+      ctx.store.updateWorker(
+        w,
+        wk,
+        {
+          activitySid: ctx.form.ActivitySid,
+          attributes: ctx.form.Attributes,
+          friendlyName: ctx.form.FriendlyName,
+          rejectPendingReservations: parseBoolParam("RejectPendingReservations", ctx.form.RejectPendingReservations),
+        },
+        ctx.header("if-match"),
+      );
+      return withEtag(ctx, wk, { body: renderWorker(ctx, w, wk, true) });
+    },
+  },
+  {
+    method: "DELETE",
+    url: `${W}/Workers/:Sid`,
+    operationId: "DeleteWorker",
+    handler(ctx) {
+      const w = ws(ctx);
+      ctx.store.deleteWorker(w, worker(ctx, w, "Sid"), ctx.header("if-match"));
+      return { status: 204 };
+    },
+  },
+
+  // Worker channels
+  {
+    method: "GET",
+    url: `${W}/Workers/:WorkerSid/Channels`,
+    operationId: "ListWorkerChannel",
+    query: [...PAGING],
+    handler(ctx) {
+      const w = ws(ctx);
+      const wk = worker(ctx, w, "WorkerSid");
+      const req = pageRequest(ctx);
+      const page = ctx.store.listWorkerChannels(wk, req);
+      const path = `/v1/Workspaces/${w.sid}/Workers/${wk.sid}/Channels`;
+      return { body: renderPage(ctx, "channels", path, [], req, page, (ch) => renderWorkerChannel(ctx, w, wk, ch)) };
+    },
+  },
+  {
+    method: "GET",
+    url: `${W}/Workers/:WorkerSid/Channels/:Sid`,
+    operationId: "FetchWorkerChannel",
+    handler(ctx) {
+      const w = ws(ctx);
+      const wk = worker(ctx, w, "WorkerSid");
+      return { body: renderWorkerChannel(ctx, w, wk, ctx.store.workerChannel(w, wk, ctx.params.Sid!, ctx.path)) };
+    },
+  },
+  {
+    method: "POST",
+    url: `${W}/Workers/:WorkerSid/Channels/:Sid`,
+    operationId: "UpdateWorkerChannel",
+    form: ["Capacity", "Available"],
+    handler(ctx) {
+      const w = ws(ctx);
+      const wk = worker(ctx, w, "WorkerSid");
+      const ch = ctx.store.workerChannel(w, wk, ctx.params.Sid!, ctx.path);
+      ctx.store.updateWorkerChannel(ch, {
+        capacity: ctx.form.Capacity === undefined ? undefined : parseIntParam("Capacity", ctx.form.Capacity),
+        available: parseBoolParam("Available", ctx.form.Available),
+      });
+      return { body: renderWorkerChannel(ctx, w, wk, ch) };
+    },
+  },
+
+  // Worker reservations
+  {
+    method: "GET",
+    url: `${W}/Workers/:WorkerSid/Reservations`,
+    operationId: "ListWorkerReservation",
+    query: ["ReservationStatus", ...PAGING],
+    handler(ctx) {
+      const w = ws(ctx);
+      const wk = worker(ctx, w, "WorkerSid");
+      const req = pageRequest(ctx);
+      const page = ctx.store.listWorkerReservations(w, wk.sid, { status: ctx.query.ReservationStatus }, req);
+      const path = `/v1/Workspaces/${w.sid}/Workers/${wk.sid}/Reservations`;
+      return {
+        body: renderPage(ctx, "reservations", path, filtersOf(ctx, ["ReservationStatus"]), req, page, (r) =>
+          renderWorkerReservation(ctx, w, wk, r),
+        ),
+      };
+    },
+  },
+  {
+    method: "GET",
+    url: `${W}/Workers/:WorkerSid/Reservations/:Sid`,
+    operationId: "FetchWorkerReservation",
+    handler(ctx) {
+      const w = ws(ctx);
+      const wk = worker(ctx, w, "WorkerSid");
+      const r = ctx.store.workerReservation(w, wk.sid, ctx.params.Sid!, ctx.path);
+      return { body: renderWorkerReservation(ctx, w, wk, r) };
+    },
+  },
+
+  // Worker statistics
+  {
+    method: "GET",
+    url: `${W}/Workers/:WorkerSid/Statistics`,
+    operationId: "FetchWorkerInstanceStatistics",
+    query: ["Minutes", "StartDate", "EndDate"],
+    handler(ctx) {
+      const w = ws(ctx);
+      const wk = worker(ctx, w, "WorkerSid");
+      return { body: renderWorkerInstanceStatistics(ctx, w, wk, statsWindow(ctx)) };
+    },
+  },
+  {
+    method: "GET",
+    url: `${W}/Workers/Statistics`,
+    operationId: "FetchWorkerStatistics",
+    query: ["Minutes", "StartDate", "EndDate", "FriendlyName"],
+    handler(ctx) {
+      const w = ws(ctx);
+      const name = ctx.query.FriendlyName;
+      const workers =
+        name === undefined
+          ? w.workers
+          : ctx.store.listWorkers(w, { friendlyName: name }, { pageSize: Number.MAX_SAFE_INTEGER, page: 0 }).items;
+      return { body: renderWorkersStatistics(ctx, w, workers, statsWindow(ctx)) };
+    },
+  },
+  {
+    method: "GET",
+    url: `${W}/Workers/CumulativeStatistics`,
+    operationId: "FetchWorkersCumulativeStatistics",
+    query: ["EndDate", "Minutes", "StartDate"],
+    handler(ctx) {
+      const w = ws(ctx);
+      return { body: renderWorkersCumulativeStatistics(ctx, w, statsWindow(ctx)) };
+    },
+  },
+  {
+    method: "GET",
+    url: `${W}/Workers/RealTimeStatistics`,
+    operationId: "FetchWorkersRealTimeStatistics",
+    handler(ctx) {
+      return { body: renderWorkersRealTimeStatistics(ctx, ws(ctx)) };
+    },
+  },
+];
+
+/** `GET /v1/Workspaces/:WorkspaceSid/Workers` style key used by counters, latency and faults. */
+export function routeKey(method: string, url: string): string {
+  return `${method.toUpperCase()} ${url}`;
+}
