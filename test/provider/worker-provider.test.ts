@@ -1,0 +1,167 @@
+// The worker provider's methods against the emulator over HTTP with the real
+// twilio SDK (no Pulumi engine): the lifecycle semantics in isolation.
+
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { startEmulator, type Emulator } from "../../emulator";
+import { contactUriFor, flexIdentity } from "../../src/flex/identity";
+import type { AgentSpec } from "../../src/flex/types";
+import { desiredWorker, type WorkerInputs, type WorkerOutputs } from "../../src/flex/worker-model";
+import { toInputs, WorkerProvider } from "../../src/provider/worker-impl";
+import { createClient } from "../../src/twilio/client";
+import { TaskRouter } from "../../src/twilio/taskrouter";
+
+let emu: Emulator;
+let tr: TaskRouter;
+let provider: WorkerProvider;
+
+function agent(email: string, over: Partial<AgentSpec> = {}): AgentSpec {
+  const identity = flexIdentity(email);
+  return {
+    email,
+    identity,
+    contactUri: contactUriFor(identity),
+    fullName: email.split("@")[0],
+    roles: ["agent"],
+    skills: ["support"],
+    levels: { support: 2 },
+    channels: { chat: { capacity: 2, available: true }, voice: { capacity: 1, available: true } },
+    attributes: { team: "emea" },
+    ownAllAttributes: false,
+    protect: false,
+    line: 1,
+    ...over,
+  };
+}
+
+const desired = (email: string, over: Partial<AgentSpec> = {}) => desiredWorker("Flex Task Assignment", agent(email, over));
+const workers = () => tr.client.twilio.taskrouter.v1.workspaces(emu.workspaceSid).workers;
+const attrsOf = async (sid: string) => JSON.parse((await workers()(sid).fetch()).attributes);
+
+beforeAll(async () => {
+  emu = await startEmulator();
+});
+afterAll(() => emu.close());
+beforeEach(() => {
+  emu.control.reset();
+  tr = new TaskRouter(
+    createClient({
+      accountSid: emu.accountSid,
+      username: emu.accountSid,
+      password: emu.authToken,
+      authKind: "auth-token",
+      baseUrl: emu.url,
+      concurrency: 4,
+      timeoutMs: 5000,
+      maxRetries: 3,
+    }),
+  );
+  provider = new WorkerProvider(tr);
+});
+
+describe("WorkerProvider", () => {
+  it("create writes canonical attributes, offline activity and channel capacities", async () => {
+    const d = desired("carol.x+1@acme-corp.com");
+    const { id, outs } = await provider.create(d);
+    expect(id).toMatch(/^WK[0-9a-f]{32}$/);
+    const w = await workers()(id).fetch();
+    expect(w.friendlyName).toBe("carol_2Ex_2B1_40acme_2Dcorp_2Ecom");
+    expect(w.activityName).toBe("Offline");
+    expect(JSON.parse(w.attributes)).toEqual({
+      contact_uri: "client:carol_2Ex_2B1_40acme_2Dcorp_2Ecom",
+      email: "carol.x+1@acme-corp.com",
+      full_name: "carol.x+1",
+      roles: ["agent"],
+      routing: { skills: ["support"], levels: { support: 2 } },
+      team: "emea",
+    });
+    const chans = await workers()(id).workerChannels.list();
+    expect(chans.find((c) => c.taskChannelUniqueName === "chat")?.configuredCapacity).toBe(2);
+    expect(outs.contactUri).toBe(d.contactUri);
+    // Read mirrors live state; with nothing changed the diff is empty.
+    const read = await provider.read(id, outs as WorkerOutputs);
+    expect(read.inputs).toEqual(toInputs(outs as WorkerOutputs));
+    expect((await provider.diff(id, read.props as WorkerOutputs, d)).changes).toBe(false);
+  });
+
+  it("create adopts an existing worker with the same friendly name instead of duplicating it", async () => {
+    const d = desired("dave@acme.com");
+    const pre = await workers().create({
+      friendlyName: d.friendlyName,
+      attributes: JSON.stringify({ contact_uri: d.contactUri, email: d.email, image_url: "https://example.invalid/d.png" }),
+    });
+    const { id } = await provider.create(d);
+    expect(id).toBe(pre.sid);
+    expect((await workers().list({ friendlyName: d.friendlyName })).length).toBe(1);
+    const attrs = await attrsOf(id);
+    expect(attrs.image_url).toBe("https://example.invalid/d.png");
+    expect(attrs.routing).toEqual({ skills: ["support"], levels: { support: 2 } });
+  });
+
+  it("create replaces an existing corrupted worker (new SID, canonical)", async () => {
+    const d = desired("bob@acme.com");
+    const pre = await workers().create({ friendlyName: d.friendlyName, attributes: JSON.stringify({ contact_uri: "client:bob" }) });
+    const { id } = await provider.create(d);
+    expect(id).not.toBe(pre.sid);
+    expect((await attrsOf(id)).contact_uri).toBe("client:bob_40acme_2Ecom");
+    expect((await workers().list({ friendlyName: d.friendlyName })).map((w) => w.sid)).toEqual([id]);
+  });
+
+  it("diff after out-of-band corruption says replace, delete first, naming contactUri", async () => {
+    const d = desired("bob@acme.com");
+    const { id } = await provider.create(d);
+    const attrs = await attrsOf(id);
+    await workers()(id).update({ attributes: JSON.stringify({ ...attrs, contact_uri: "client:bob_40acme" }) });
+    const read = await provider.read(id, (await provider.read(id, { ...d, sid: id, workspaceSid: emu.workspaceSid } as WorkerOutputs)).props as WorkerOutputs);
+    expect((read.inputs as WorkerInputs).contactUri).toBe("client:bob_40acme");
+    const diff = await provider.diff(id, read.props as WorkerOutputs, d);
+    expect(diff).toEqual({ changes: true, replaces: ["contactUri"], deleteBeforeReplace: true });
+  });
+
+  it("update fixes healthy drift in place and keeps unmanaged keys", async () => {
+    const d = desired("erin@acme.com");
+    const { id, outs } = await provider.create(d);
+    const attrs = await attrsOf(id);
+    await workers()(id).update({ attributes: JSON.stringify({ ...attrs, full_name: "wrong", image_url: "x" }) });
+    const chat = (await workers()(id).workerChannels.list()).find((c) => c.taskChannelUniqueName === "chat")!;
+    await workers()(id).workerChannels(chat.sid).update({ capacity: 1 });
+    const read = await provider.read(id, outs as WorkerOutputs);
+    const diff = await provider.diff(id, read.props as WorkerOutputs, d);
+    expect(diff.changes).toBe(true);
+    expect(diff.replaces).toEqual([]);
+    const res = await provider.update(id, read.props as WorkerOutputs, d);
+    expect((res.outs as WorkerOutputs).sid).toBe(id);
+    const after = await attrsOf(id);
+    expect(after.full_name).toBe("erin");
+    expect(after.image_url).toBe("x");
+    expect((await workers()(id).workerChannels(chat.sid).fetch()).configuredCapacity).toBe(2);
+  });
+
+  it("delete refuses a busy worker with a clear message, and deleting a gone worker succeeds", async () => {
+    const d = desired("frank@acme.com");
+    const { id, outs } = await provider.create(d);
+    emu.control.markBusy(id);
+    await expect(provider.delete(id, outs as WorkerOutputs)).rejects.toThrow(
+      /frank@acme.com: refusing to delete worker WK[0-9a-f]{32}: it has 1 accepted reservation\(s\).*flex-roster:allowBusyDelete/,
+    );
+    expect((await workers()(id).fetch()).sid).toBe(id);
+    emu.control.markIdle(id);
+    await provider.delete(id, outs as WorkerOutputs);
+    await expect(workers()(id).fetch()).rejects.toMatchObject({ status: 404 });
+    await provider.delete(id, outs as WorkerOutputs); // already gone: success
+  });
+
+  it("read of a worker deleted out of band reports it gone", async () => {
+    const { id, outs } = await provider.create(desired("gina@acme.com"));
+    await workers()(id).remove();
+    expect((await provider.read(id, outs as WorkerOutputs)).id).toBe("");
+  });
+
+  it("survives 429 and 503 bursts without duplicating a worker", async () => {
+    emu.control.injectFault({ kind: "429", count: 3 });
+    emu.control.injectFault({ kind: "503", method: "POST", count: 1 });
+    const d = desired("hank@acme.com");
+    const { id } = await provider.create(d);
+    expect((await workers().list({ friendlyName: d.friendlyName })).map((w) => w.sid)).toEqual([id]);
+    expect(tr.client.http.calls.retries).toBeGreaterThanOrEqual(4);
+  });
+});
