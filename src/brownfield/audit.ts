@@ -1,0 +1,353 @@
+// Audit of a live TaskRouter workspace, as scanned: per-worker facts, the
+// findings `flex-roster doctor` reports, and the contact_uri patterns of the
+// workspace. Pure: the scan (src/brownfield/scan.ts) feeds it plain records.
+
+import { contactUriFor, decodeFlexIdentity } from "../flex/identity";
+import type { Roster } from "../flex/types";
+import { parseAttributes, type AttributesFormat, type LiveChannelRecord } from "../flex/worker-model";
+import { describeContactUri, isFlexIdentity, type ContactUriShape } from "./patterns";
+
+/** One worker as the scan read it: the list entry, its fetched attributes and its channels. */
+export interface ScannedWorker {
+  sid: string;
+  friendlyName: string;
+  /** Raw attributes string from a fetch. */
+  attributes: string | null | undefined;
+  channels: LiveChannelRecord[];
+  activityName?: string | null;
+}
+
+export type Severity = "critical" | "warning" | "info";
+
+export type FindingCode =
+  | "attributes-invalid-json"
+  | "attributes-not-object"
+  | "contact-uri-missing"
+  | "contact-uri-not-canonical"
+  | "friendly-name-not-identity"
+  | "duplicate-identity"
+  | "duplicate-email"
+  | "chat-capacity-low"
+  | "orphan-worker"
+  | "agent-without-worker";
+
+/** Severity of each finding code. Critical ones break chat (or the roster's adoption) today. */
+export const SEVERITY: Record<FindingCode, Severity> = {
+  "attributes-invalid-json": "critical",
+  "attributes-not-object": "critical",
+  "contact-uri-missing": "critical",
+  "contact-uri-not-canonical": "critical",
+  "duplicate-identity": "critical",
+  "duplicate-email": "critical",
+  "friendly-name-not-identity": "warning",
+  "chat-capacity-low": "warning",
+  "orphan-worker": "warning",
+  "agent-without-worker": "warning",
+};
+
+export const SEVERITY_ORDER: readonly Severity[] = ["critical", "warning", "info"];
+
+export interface AuditFinding {
+  code: FindingCode;
+  severity: Severity;
+  /** The worker concerned (absent for agent-without-worker). */
+  sid?: string;
+  friendlyName?: string;
+  /** The agent's email as far as it is known. */
+  email?: string;
+  /** One line an admin understands. */
+  message: string;
+  /** What the value should be (canonical contact_uri, minimum capacity). */
+  expected?: unknown;
+  /** What it is. */
+  actual?: unknown;
+  /** contact_uri findings: the shape of the bad value. */
+  pattern?: ContactUriShape;
+  /** SIDs of the other workers involved (duplicates). */
+  related?: string[];
+}
+
+/** What the audit learned about one worker; import builds roster entries from it. */
+export interface WorkerFacts {
+  sid: string;
+  friendlyName: string;
+  /** Position in the scan (Twilio's list order, oldest first). */
+  order: number;
+  /** The friendly name is a Flex identity (letters, digits, `_`). */
+  identityName: boolean;
+  format: AttributesFormat;
+  /** The attributes object (empty unless format is json-object). */
+  attributes: Record<string, unknown>;
+  /** attributes.email, else the decoded friendly name. */
+  email?: string;
+  emailSource?: "attributes" | "friendly-name";
+  /** The friendly name decoded (`bob_40acme_2Ecom` → `bob@acme.com`). */
+  username?: string;
+  /** contact_uri as found; undefined when absent. */
+  contactUri?: unknown;
+  /** Canonical contact_uri for the friendly name, when it is an identity. */
+  expectedContactUri?: string;
+  contactShape?: ContactUriShape;
+  /** pulumi up would recreate this worker (unusable attributes or wrong contact_uri). */
+  corrupted: boolean;
+  channels: LiveChannelRecord[];
+}
+
+export interface PatternCount {
+  pattern: string;
+  label: string;
+  count: number;
+}
+
+export interface AuditOptions {
+  /** Chat capacity below this is reported (multi-chat expected). 0 turns the check off. Default 2. */
+  minChatCapacity?: number;
+  /** Task channel holding chats. Default "chat". */
+  chatChannel?: string;
+  /** With a roster: orphans and agents without a worker are reported too. */
+  roster?: Roster;
+}
+
+export interface AuditReport {
+  workers: WorkerFacts[];
+  findings: AuditFinding[];
+  /** contact_uri patterns of the working agents (canonical contact_uri), most common first. */
+  workingPatterns: PatternCount[];
+  /** The most common of those, if any. */
+  majority?: PatternCount & { of: number };
+  /** Patterns of the non-canonical contact_uris, most common first. */
+  badPatterns: PatternCount[];
+  counts: {
+    workers: number;
+    /** Workers without critical or warning findings. */
+    healthy: number;
+    critical: number;
+    warning: number;
+    info: number;
+    byCode: Partial<Record<FindingCode, number>>;
+  };
+  minChatCapacity: number;
+}
+
+const lower = (s: string) => s.toLowerCase();
+const show = (v: unknown) => (v === undefined ? "(missing)" : JSON.stringify(v));
+
+/** Everything the audit and import need to know about one worker, without looking at the others. */
+export function workerFacts(w: ScannedWorker, order: number): WorkerFacts {
+  const parsed = parseAttributes(w.attributes);
+  const attributes = parsed.value;
+  const identityName = isFlexIdentity(w.friendlyName);
+  const username = identityName ? decodeFlexIdentity(w.friendlyName) : undefined;
+  const rawEmail = typeof attributes.email === "string" ? attributes.email.trim() : "";
+  let email: string | undefined;
+  let emailSource: WorkerFacts["emailSource"];
+  if (rawEmail !== "") [email, emailSource] = [rawEmail, "attributes"];
+  else if (username !== undefined && username !== "") [email, emailSource] = [username, "friendly-name"];
+  const facts: WorkerFacts = {
+    sid: w.sid,
+    friendlyName: w.friendlyName,
+    order,
+    identityName,
+    format: parsed.format,
+    attributes,
+    email,
+    emailSource,
+    username,
+    corrupted: parsed.format !== "json-object",
+    channels: w.channels.map((c) => ({ ...c })),
+  };
+  if ("contact_uri" in attributes) facts.contactUri = attributes.contact_uri;
+  if (identityName) {
+    facts.expectedContactUri = contactUriFor(w.friendlyName);
+    if (parsed.format === "json-object") {
+      facts.contactShape = describeContactUri(w.friendlyName, facts.contactUri);
+      if (facts.contactShape.kind !== "canonical") facts.corrupted = true;
+    }
+  }
+  return facts;
+}
+
+function countPatterns(shapes: ContactUriShape[]): PatternCount[] {
+  const m = new Map<string, PatternCount>();
+  for (const s of shapes) {
+    const c = m.get(s.pattern) ?? { pattern: s.pattern, label: s.label, count: 0 };
+    c.count++;
+    m.set(s.pattern, c);
+  }
+  return [...m.values()].sort((a, b) => b.count - a.count || a.pattern.localeCompare(b.pattern));
+}
+
+function groupBy<T>(items: T[], key: (t: T) => string | undefined): Map<string, T[]> {
+  const m = new Map<string, T[]>();
+  for (const it of items) {
+    const k = key(it);
+    if (k === undefined) continue;
+    const list = m.get(k);
+    if (list) list.push(it);
+    else m.set(k, [it]);
+  }
+  return m;
+}
+
+const who = (f: WorkerFacts) => `"${f.friendlyName}" (${f.sid})`;
+
+export function audit(scanned: ScannedWorker[], opts: AuditOptions = {}): AuditReport {
+  const minChat = opts.minChatCapacity ?? 2;
+  const chatChannel = opts.chatChannel ?? "chat";
+  const facts = scanned.map((w, i) => workerFacts(w, i));
+  const names = new Set(facts.map((f) => f.friendlyName));
+  const findings: AuditFinding[] = [];
+  const add = (f: WorkerFacts | undefined, code: FindingCode, message: string, extra: Partial<AuditFinding> = {}) =>
+    findings.push({
+      code,
+      severity: SEVERITY[code],
+      ...(f ? { sid: f.sid, friendlyName: f.friendlyName, ...(f.email !== undefined ? { email: f.email } : {}) } : {}),
+      message,
+      ...extra,
+    });
+
+  const working = facts.filter((f) => f.contactShape?.kind === "canonical").map((f) => f.contactShape!);
+  const workingPatterns = countPatterns(working);
+  const majority = workingPatterns[0] ? { ...workingPatterns[0], of: working.length } : undefined;
+  const versusMajority = (pattern: string) =>
+    majority && majority.pattern !== pattern
+      ? `; ${majority.count} of ${majority.of} working agents use ${majority.pattern}`
+      : "";
+
+  // Matching roster agents, by identity (case-insensitive, as the provider adopts).
+  const agentsByIdentity = new Map((opts.roster?.agents ?? []).map((a) => [lower(a.identity), a]));
+
+  for (const f of facts) {
+    if (!f.identityName) {
+      add(
+        f,
+        "friendly-name-not-identity",
+        `friendly name "${f.friendlyName}" is not a Flex identity (letters, digits and _ only): Flex did not create this worker and no agent signs in to it`,
+      );
+    }
+    if (f.format === "invalid-json") {
+      add(f, "attributes-invalid-json", "attributes are not valid JSON: Flex cannot read this worker", {
+        actual: String(scanned[f.order].attributes).slice(0, 200),
+      });
+    } else if (f.format === "not-an-object") {
+      add(f, "attributes-not-object", "attributes are JSON but not an object: Flex cannot read this worker", {
+        actual: String(scanned[f.order].attributes).slice(0, 200),
+      });
+    } else if (f.identityName) {
+      // Recompute with knowledge of the other workers (a contact_uri pointing at another identity).
+      const s = describeContactUri(f.friendlyName, f.contactUri, {
+        isOtherIdentity: (id) => id !== f.friendlyName && names.has(id),
+      });
+      f.contactShape = s;
+      if (s.kind === "missing") {
+        add(f, "contact-uri-missing", `contact_uri is missing; expected "${f.expectedContactUri}"`, {
+          expected: f.expectedContactUri,
+          pattern: s,
+        });
+      } else if (s.kind !== "canonical") {
+        add(
+          f,
+          "contact-uri-not-canonical",
+          `contact_uri ${show(f.contactUri)} is not canonical, expected "${f.expectedContactUri}": ${s.label} (pattern ${s.pattern}${versusMajority(s.pattern)})`,
+          { expected: f.expectedContactUri, actual: f.contactUri, pattern: s },
+        );
+      }
+    }
+
+    const chat = f.channels.find((c) => c.taskChannelUniqueName === chatChannel);
+    const agent = agentsByIdentity.get(lower(f.friendlyName));
+    const wanted = agent?.channels[chatChannel]?.capacity;
+    // The roster may deliberately give an agent one chat at a time: then multi-chat is not expected.
+    const expected = minChat > 0 && (wanted === undefined || wanted >= minChat);
+    const threshold = minChat;
+    if (expected && chat && chat.available && chat.configuredCapacity < threshold) {
+      add(
+        f,
+        "chat-capacity-low",
+        `${chatChannel} capacity is ${chat.configuredCapacity}, below ${threshold}: the agent can hold only ${chat.configuredCapacity === 1 ? "one chat" : `${chat.configuredCapacity} chats`} at a time`,
+        { expected: threshold, actual: chat.configuredCapacity },
+      );
+    }
+  }
+
+  // Duplicates: two workers with the same identity (friendly names that differ
+  // only in case, or planted twice), or two identities claiming the same email.
+  for (const group of groupBy(facts, (f) => lower(f.friendlyName)).values()) {
+    if (group.length < 2) continue;
+    for (const f of group) {
+      const others = group.filter((o) => o !== f);
+      add(f, "duplicate-identity", `${others.length + 1} workers share the identity "${f.friendlyName}" (ignoring case): also ${others.map(who).join(", ")}`, {
+        related: others.map((o) => o.sid),
+      });
+    }
+  }
+  for (const group of groupBy(facts, (f) => (f.email === undefined ? undefined : lower(f.email))).values()) {
+    if (new Set(group.map((f) => lower(f.friendlyName))).size < 2) continue;
+    for (const f of group) {
+      const others = group.filter((o) => lower(o.friendlyName) !== lower(f.friendlyName));
+      add(f, "duplicate-email", `email "${f.email}" is also the email of ${others.map(who).join(", ")}: one agent, several workers`, {
+        related: others.map((o) => o.sid),
+      });
+    }
+  }
+
+  if (opts.roster) {
+    const liveNames = new Set(facts.map((f) => lower(f.friendlyName)));
+    for (const f of facts) {
+      if (!agentsByIdentity.has(lower(f.friendlyName))) {
+        add(f, "orphan-worker", `not in the roster ${opts.roster.file}: flex-roster leaves this worker alone`);
+      }
+    }
+    for (const a of opts.roster.agents) {
+      if (!liveNames.has(lower(a.identity))) {
+        findings.push({
+          code: "agent-without-worker",
+          severity: SEVERITY["agent-without-worker"],
+          email: a.email,
+          friendlyName: a.identity,
+          message: `roster agent ${a.email} (line ${a.line}) has no worker "${a.identity}": pulumi up will create it`,
+        });
+      }
+    }
+  }
+
+  findings.sort(compareFindings);
+  const bad = facts.filter((f) => f.contactShape && f.contactShape.kind !== "canonical").map((f) => f.contactShape!);
+  const withProblems = new Set(findings.filter((x) => x.severity !== "info" && x.sid).map((x) => x.sid));
+  const byCode: Partial<Record<FindingCode, number>> = {};
+  for (const x of findings) byCode[x.code] = (byCode[x.code] ?? 0) + 1;
+  return {
+    workers: facts,
+    findings,
+    workingPatterns,
+    majority,
+    badPatterns: countPatterns(bad),
+    counts: {
+      workers: facts.length,
+      healthy: facts.filter((f) => !withProblems.has(f.sid)).length,
+      critical: findings.filter((x) => x.severity === "critical").length,
+      warning: findings.filter((x) => x.severity === "warning").length,
+      info: findings.filter((x) => x.severity === "info").length,
+      byCode,
+    },
+    minChatCapacity: minChat,
+  };
+}
+
+export function compareFindings(a: AuditFinding, b: AuditFinding): number {
+  return (
+    SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity) ||
+    (a.friendlyName ?? "").localeCompare(b.friendlyName ?? "") ||
+    (a.sid ?? "").localeCompare(b.sid ?? "") ||
+    a.code.localeCompare(b.code)
+  );
+}
+
+/** Exit codes of `flex-roster doctor`. */
+export const EXIT = { clean: 0, error: 1, warnings: 2, critical: 3 } as const;
+
+export function exitCodeFor(report: Pick<AuditReport, "counts">): number {
+  if (report.counts.critical > 0) return EXIT.critical;
+  if (report.counts.warning > 0) return EXIT.warnings;
+  return EXIT.clean;
+}
