@@ -21,6 +21,8 @@ export interface ServerDeps {
   credentials: DevCredentials;
   /** Origin to use when a request has no Host header. */
   fallbackBase: () => string;
+  /** Told about every route fastify registers (the contract test enumerates routes with it). */
+  onRoute?: (route: { method: string; url: string }) => void;
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -72,6 +74,12 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     bodyLimit: 64 * 1024 * 1024,
     routerOptions: { maxParamLength: 500 },
   });
+  if (deps.onRoute) {
+    const tell = deps.onRoute;
+    app.addHook("onRoute", (r) => {
+      for (const m of [r.method].flat()) tell({ method: String(m), url: r.url });
+    });
+  }
   app.register(formbody);
 
   const baseOf = (req: FastifyRequest): string => (req.headers.host ? `http://${req.headers.host}` : deps.fallbackBase());
