@@ -169,6 +169,20 @@ export class TaskRouter {
       assignedTasks: chans.reduce((n, c) => n + (c.assignedTasks ?? 0), 0),
     };
   }
+
+  /**
+   * Every worker of the workspace, one page at a time (Twilio's maximum page
+   * size is 1000), in Twilio's list order. List results carry no attributes
+   * (`attributes` is null): fetch a worker to read them.
+   */
+  async *listWorkerPages(workspaceSid: string, pageSize = 1000): AsyncGenerator<LiveWorkerRecord[]> {
+    type Page = Awaited<ReturnType<ReturnType<TaskRouter["v1"]["workspaces"]>["workers"]["page"]>>;
+    let page: Page | undefined = await this.v1.workspaces(workspaceSid).workers.page({ pageSize });
+    while (page) {
+      yield page.instances.map(toRecord);
+      page = (await page.nextPage()) as Page | undefined;
+    }
+  }
 }
 
 function header(headers: Record<string, string> | undefined, name: string): string | undefined {
