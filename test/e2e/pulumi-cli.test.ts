@@ -1,7 +1,9 @@
 // Proof that the real Pulumi CLI works on this offline machine: a tiny TypeScript
 // program with one dynamic resource goes through the whole lifecycle via scripts/pulumi.
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import * as os from "node:os";
 import * as path from "node:path";
 import {
   REPO_ROOT,
@@ -138,4 +140,106 @@ describe("Pulumi CLI (scripts/pulumi) runs a TypeScript dynamic provider end to 
     expectOk("stack output --json (after destroy)", after);
     expect(JSON.parse(after.stdout)).toEqual({});
   }, 10 * 60_000);
+});
+
+// scripts/pulumi's defaults, checked against a stand-in `pulumi` on PATH that reports
+// its argv, cwd and environment (ensure-pulumi accepts it: right version, host beside it).
+describe("scripts/pulumi fills in local defaults only where nothing is set", () => {
+  let root: string;
+  let fakeBin: string;
+  let home: string;
+  let elsewhere: string;
+
+  interface Seen {
+    argv: string[];
+    cwd: string;
+    env: Record<string, string>;
+  }
+
+  const run = async (args: string[], env: Record<string, string> = {}, cwd = elsewhere): Promise<Seen> => {
+    const r = await runPulumi(args, {
+      cwd,
+      env: { PATH: `${fakeBin}:${process.env.PATH}`, PULUMI_HOME: home, ...env },
+      timeoutMs: 60_000,
+    });
+    expect(r.code, describeRun(`scripts/pulumi ${args.join(" ")}`, r)).toBe(0);
+    return JSON.parse(r.stdout) as Seen;
+  };
+
+  beforeAll(async () => {
+    root = await mkdtemp(path.join(os.tmpdir(), "flex-roster-pulumi-wrapper-"));
+    fakeBin = path.join(root, "bin");
+    home = path.join(root, "pulumi-home");
+    elsewhere = path.join(root, "cwd");
+    await Promise.all([mkdir(fakeBin), mkdir(home), mkdir(elsewhere)]);
+    const sdkPackage = path.join(REPO_ROOT, "node_modules", "@pulumi", "pulumi", "package.json");
+    const pinned = JSON.parse(readFileSync(sdkPackage, "utf8")).version as string;
+    const report =
+      "const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('PULUMI_') || k === 'PATH'));" +
+      "console.log(JSON.stringify({ argv: process.argv.slice(1), cwd: process.cwd(), env }));";
+    await writeFile(
+      path.join(fakeBin, "pulumi"),
+      `#!/usr/bin/env bash\nif [[ "$1" == version ]]; then echo v${pinned}; exit 0; fi\nexec node -e "${report.replace(/"/g, '\\"')}" -- "$@"\n`,
+      { mode: 0o755 },
+    );
+    await writeFile(path.join(fakeBin, "pulumi-language-nodejs"), "#!/bin/sh\nexit 0\n", { mode: 0o755 });
+  });
+
+  afterAll(async () => {
+    if (root) await rm(root, { recursive: true, force: true });
+  });
+
+  it("uses the CLI found by ensure-pulumi, keeps the cwd and passes args through", async () => {
+    const seen = await run(["stack", "ls", "--json"]);
+    expect(seen.argv).toEqual(["stack", "ls", "--json"]);
+    expect(seen.cwd).toBe(elsewhere);
+    expect(seen.env.PATH.split(":")[0]).toBe(fakeBin);
+    expect(existsSync(path.join(fakeBin, "pulumi-resource-pulumi-nodejs"))).toBe(true);
+  });
+
+  it("defaults: no update check, no plugin downloads, repo-local file backend, no passphrase", async () => {
+    const seen = await run(["preview", "--stack", "prod"]);
+    expect(seen.env.PULUMI_SKIP_UPDATE_CHECK).toBe("true");
+    expect(seen.env.PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION).toBe("true");
+    expect(seen.env.PULUMI_BACKEND_URL).toBe(`file://${path.join(REPO_ROOT, ".pulumi-state")}`);
+    expect(existsSync(path.join(REPO_ROOT, ".pulumi-state"))).toBe(true);
+    expect(seen.env.PULUMI_CONFIG_PASSPHRASE).toBeUndefined();
+  });
+
+  it("never overrides what the user set", async () => {
+    const seen = await run(["up", "--stack", "dev"], {
+      PULUMI_SKIP_UPDATE_CHECK: "false",
+      PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "false",
+      PULUMI_BACKEND_URL: "file:///somewhere/else",
+      PULUMI_CONFIG_PASSPHRASE: "mine",
+    });
+    expect(seen.env.PULUMI_SKIP_UPDATE_CHECK).toBe("false");
+    expect(seen.env.PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION).toBe("false");
+    expect(seen.env.PULUMI_BACKEND_URL).toBe("file:///somewhere/else");
+    expect(seen.env.PULUMI_CONFIG_PASSPHRASE).toBe("mine");
+  });
+
+  it("the dev-only passphrase applies to the dev stack alone", async () => {
+    for (const args of [["up", "--stack", "dev"], ["up", "-s", "dev"], ["up", "--stack=dev"], ["up", "--stack", "org/proj/dev"]]) {
+      expect((await run(args)).env.PULUMI_CONFIG_PASSPHRASE, args.join(" ")).toBe("flex-roster-dev");
+    }
+    expect((await run(["up"], { PULUMI_STACK: "dev" })).env.PULUMI_CONFIG_PASSPHRASE).toBe("flex-roster-dev");
+    for (const args of [["up"], ["up", "--stack", "prod"], ["up", "--stack", "devx"], ["up", "-s", "dev", "-s", "prod"]]) {
+      expect((await run(args)).env.PULUMI_CONFIG_PASSPHRASE, args.join(" ")).toBeUndefined();
+    }
+    // A passphrase file set (even with an unset passphrase) means the user chose.
+    const withFile = await run(["up", "--stack", "dev"], { PULUMI_CONFIG_PASSPHRASE_FILE: "/dev/null" });
+    expect(withFile.env.PULUMI_CONFIG_PASSPHRASE).toBeUndefined();
+  });
+
+  it("no file-backend default when logged in to a backend", async () => {
+    const loggedIn = path.join(root, "logged-in-home");
+    await mkdir(loggedIn, { recursive: true });
+    await writeFile(
+      path.join(loggedIn, "credentials.json"),
+      JSON.stringify({ current: "https://api.pulumi.example", accessTokens: {} }),
+    );
+    const seen = await run(["stack", "ls"], { PULUMI_HOME: loggedIn });
+    expect(seen.env.PULUMI_BACKEND_URL).toBeUndefined();
+  });
 });
