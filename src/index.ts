@@ -1,7 +1,6 @@
 // flex-roster: the Pulumi program. Load the roster → declare one worker per
 // agent → export a summary. Everything else lives in the modules it imports.
 
-import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { desiredWorker } from "./flex/worker-model";
 import { FlexWorker } from "./provider/worker";
@@ -12,7 +11,9 @@ const rosterFile = config.require("roster");
 
 function load() {
   try {
-    return loadRoster(path.resolve(rosterFile));
+    // Pulumi runs the program in the project directory (where Pulumi.yaml is), so a
+    // relative path works as written and messages cite it as the user wrote it.
+    return loadRoster(rosterFile);
   } catch (err) {
     // A bad roster stops the run before any resource is registered: nothing is written to Twilio or to state.
     if (err instanceof RosterError) throw new pulumi.RunError(err.message);

@@ -2,6 +2,7 @@
 // Every problem is collected with its file:line:column and roster path and
 // thrown together as one RosterError.
 
+import * as path from "node:path";
 import { readFileSync } from "node:fs";
 import type { Roster } from "../flex/types";
 import { RosterError, type RosterIssue } from "./errors";
@@ -76,10 +77,11 @@ export function parseRoster(text: string, file: string): Roster {
 }
 
 /** Read and parse a roster file (synchronously). A missing or unreadable file is a RosterError too. */
-export function loadRoster(file: string): Roster {
+export function loadRoster(file: string, opts: { baseDir?: string } = {}): Roster {
   let text: string;
   try {
-    text = readFileSync(file, "utf8");
+    // Messages cite `file` as the user wrote it; reading resolves it against baseDir.
+    text = readFileSync(opts.baseDir ? path.resolve(opts.baseDir, file) : file, "utf8");
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const message =

@@ -3,7 +3,7 @@
 // backend, and a TaskRouter emulator over HTTP holding the Twilio side.
 
 import { readFileSync } from "node:fs";
-import { symlink, writeFile } from "node:fs/promises";
+import { copyFile, symlink, writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import twilio from "twilio";
 import { startEmulator, type Emulator } from "../../../emulator";
@@ -35,9 +35,10 @@ export async function createFlexStack(opts: { roster: string; emulator?: Emulato
     "Pulumi.yaml": readFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), "utf8"),
     "roster.yaml": opts.roster,
   });
-  for (const f of ["src", "package.json", "tsconfig.json"]) {
-    await symlink(path.join(REPO_ROOT, f), path.join(sandbox.dir, f));
-  }
+  // src/ is linked (the provider shim loads it at run time); package.json and
+  // tsconfig.json are copied so nothing run in the sandbox can write to the repo's.
+  await symlink(path.join(REPO_ROOT, "src"), path.join(sandbox.dir, "src"));
+  for (const f of ["package.json", "tsconfig.json"]) await copyFile(path.join(REPO_ROOT, f), path.join(sandbox.dir, f));
   const env = sandbox.env;
   const pulumi = (args: string[], extraEnv: Record<string, string> = {}) =>
     runPulumi([...args, "--stack", STACK, "--non-interactive"], { cwd: sandbox.dir, env: { ...env, ...extraEnv } });
