@@ -1,0 +1,49 @@
+// `flex-roster drift`: the drift gate. A refreshing preview; exit 2 when live
+// Flex differs from the roster (or the roster was merged but not applied).
+
+import { Command } from "commander";
+import { EXIT, defaultContext, type CliContext } from "../context";
+import {
+  action,
+  addOutputOptions,
+  addStackOptions,
+  emitReport,
+  previewPlan,
+  stackSelection,
+  type OutputOptions,
+  type StackOptions,
+} from "../flow";
+import { hasChanges } from "../report";
+
+export function register(program: Command, ctx: CliContext = defaultContext()): Command {
+  const cmd = program
+    .command("drift")
+    .summary("drift gate: does live Flex match the roster? (exit 0 in sync, 2 drift, 1 error)")
+    .description(
+      "Run a refreshing `pulumi preview --json` and report every worker whose live state differs from " +
+        "the roster (non-canonical contact_uri, changed skills or capacities, deleted workers, agents " +
+        "not yet applied). Changes nothing.",
+    );
+  addStackOptions(cmd);
+  addOutputOptions(cmd);
+  cmd.addHelpText(
+    "after",
+    `
+Exit codes:
+  0  in sync: live Flex matches the roster
+  1  error (pulumi failed, the preview reported errors, bad option)
+  2  drift: the report lists what \`flex-roster up\` would change
+
+Example:
+  flex-roster drift --stack prod --out drift.md; code=$?   # 0 in sync, 2 drift, 1 error`,
+  );
+  cmd.action(
+    action(ctx, "drift", async (pulumiArgs: string[], opts: OutputOptions & StackOptions) => {
+      const { plan } = await previewPlan(ctx, stackSelection(ctx, opts), pulumiArgs);
+      emitReport(ctx, plan, { ...opts, mode: "drift" });
+      if (plan.failed) return EXIT.ERROR;
+      return hasChanges(plan) ? EXIT.DRIFT : EXIT.OK;
+    }),
+  );
+  return cmd;
+}

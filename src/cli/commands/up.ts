@@ -1,0 +1,76 @@
+// `flex-roster up`: apply the roster. A refreshing preview, the blast-radius
+// guard on that plan, the report, then `pulumi up` — only if the guard passed.
+//
+// Pulumi 3.248's update plans (`preview --save-plan` / `up --plan`) are still
+// experimental (`up --plan` is hidden unless PULUMI_EXPERIMENTAL is set), so
+// `up` does not use them: it runs `pulumi up --skip-preview` right after the
+// guarded preview. Live changes made in the seconds between the two are not
+// guarded; the next drift check reports them.
+
+import { Command } from "commander";
+import { EXIT, defaultContext, type CliContext } from "../context";
+import {
+  action,
+  addOutputOptions,
+  addStackOptions,
+  emitReport,
+  guardPlan,
+  previewPlan,
+  stackSelection,
+  type OutputOptions,
+  type StackOptions,
+} from "../flow";
+import { upArgs } from "../pulumi";
+import { hasChanges } from "../report";
+
+interface UpOpts extends OutputOptions, StackOptions {
+  allowMassRemoval?: boolean;
+}
+
+export function register(program: Command, ctx: CliContext = defaultContext()): Command {
+  const cmd = program
+    .command("up")
+    .summary("apply the roster: refreshing preview + blast-radius guard + pulumi up")
+    .description(
+      "Run a refreshing `pulumi preview --json`, apply the blast-radius guard and write the report; " +
+        "then, only if the guard passed and there is something to do, run `pulumi up --yes --skip-preview`. " +
+        "Pulumi's progress goes to stderr; stdout carries only the report (unless --out).",
+    )
+    .option("--allow-mass-removal", "allow a plan that deletes/replaces more workers than the guard's limit");
+  addStackOptions(cmd);
+  addOutputOptions(cmd);
+  cmd.addHelpText(
+    "after",
+    `
+Exit codes:
+  0  applied, or nothing to do
+  1  error (pulumi failed, the preview reported errors, bad configuration); the update may be partial
+  3  the blast-radius guard refused the plan; nothing was applied
+
+Example:
+  FLEX_ROSTER_STACK=prod flex-roster up --out applied.md`,
+  );
+  cmd.action(
+    action(ctx, "up", async (pulumiArgs: string[], opts: UpOpts) => {
+      const sel = stackSelection(ctx, opts);
+      const { plan } = await previewPlan(ctx, sel, pulumiArgs);
+      const guard = plan.failed ? undefined : guardPlan(ctx, plan, !!opts.allowMassRemoval);
+      emitReport(ctx, plan, { ...opts, mode: "plan", guard });
+      if (plan.failed) return EXIT.ERROR;
+      if (guard?.status === "blocked") return EXIT.BLOCKED;
+      if (!hasChanges(plan) && !plan.stackChanges) {
+        ctx.stderr("flex-roster up: nothing to apply\n");
+        return EXIT.OK;
+      }
+      ctx.stderr("flex-roster up: applying with pulumi up...\n");
+      const res = await ctx.pulumi(upArgs(sel, pulumiArgs), { capture: false, env: ctx.env });
+      if (res.code !== 0) {
+        ctx.stderr(`flex-roster up: pulumi up ${res.code === null ? `was killed (${res.signal})` : `exited ${res.code}`}\n`);
+        return EXIT.ERROR;
+      }
+      ctx.stderr("flex-roster up: applied\n");
+      return EXIT.OK;
+    }),
+  );
+  return cmd;
+}

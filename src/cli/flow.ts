@@ -1,0 +1,150 @@
+// Steps the preview/up/drift/report commands share: run a refreshing
+// `pulumi preview --json`, turn it into a plan, guard it, write the report.
+
+import { writeFileSync } from "node:fs";
+import { Command, InvalidArgumentError, Option } from "commander";
+import { CliError, EXIT, type CliContext } from "./context";
+import { GuardConfigError, evaluateGuard, resolveGuardPolicy, type GuardVerdict } from "./guard";
+import { previewArgs, type StackSelection } from "./pulumi";
+import {
+  DEFAULT_COLLAPSE_AFTER,
+  DigestError,
+  buildPlan,
+  parseDigest,
+  reportFromPlan,
+  type PlanModel,
+  type Report,
+  type ReportMode,
+} from "./report";
+
+export const STACK_ENV = "FLEX_ROSTER_STACK";
+
+export interface OutputOptions {
+  out?: string;
+  summaryJson?: string;
+  collapseAfter?: number;
+}
+
+export interface StackOptions {
+  stack?: string;
+  cwd?: string;
+}
+
+function positiveInt(raw: string): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("expected a whole number ≥ 1");
+  return n;
+}
+
+/** --out, --summary-json, --collapse-after */
+export function addOutputOptions(cmd: Command): Command {
+  return cmd
+    .option("-o, --out <file>", "write the Markdown report to <file> instead of stdout")
+    .option("--summary-json <file>", "also write the machine-readable JSON summary to <file>")
+    .addOption(
+      new Option("--collapse-after <rows>", "collapse agent tables longer than this into <details>")
+        .argParser(positiveInt)
+        .default(DEFAULT_COLLAPSE_AFTER),
+    );
+}
+
+/** --stack, --cwd and extra pulumi arguments after `--`. */
+export function addStackOptions(cmd: Command): Command {
+  return cmd
+    .option("-s, --stack <name>", `Pulumi stack (default: $${STACK_ENV}, else the selected stack)`)
+    .option("-C, --cwd <dir>", "directory of the Pulumi project (default: the current directory)")
+    .argument("[pulumiArgs...]", "extra arguments for pulumi, after --");
+}
+
+export function stackSelection(ctx: CliContext, opts: StackOptions): StackSelection {
+  const stack = opts.stack ?? (ctx.env[STACK_ENV] || undefined);
+  const sel: StackSelection = {};
+  if (stack) sel.stack = stack;
+  if (opts.cwd) sel.cwd = opts.cwd;
+  return sel;
+}
+
+export interface PreviewOutcome {
+  plan: PlanModel;
+  /** Pulumi's exit code (non-zero with a parsable digest: the preview reported errors). */
+  pulumiCode: number | null;
+}
+
+/** Run a refreshing `pulumi preview --json` and build the plan. */
+export async function previewPlan(ctx: CliContext, sel: StackSelection, extra: string[]): Promise<PreviewOutcome> {
+  const args = previewArgs(sel, extra);
+  ctx.stderr(`flex-roster: running a refreshing preview${sel.stack ? ` of stack ${sel.stack}` : ""} (reads live Flex first)...\n`);
+  const res = await ctx.pulumi(args, { capture: true, env: ctx.env });
+  let plan: PlanModel;
+  try {
+    plan = buildPlan(parseDigest(res.stdout));
+  } catch (err) {
+    if (!(err instanceof DigestError)) throw err;
+    const how = res.code === null ? `was killed (${res.signal})` : `exited ${res.code}`;
+    throw new CliError(`pulumi preview ${how} without a JSON plan (${err.message}); see its errors above`);
+  }
+  if (res.code !== 0 && !plan.failed) {
+    plan.failed = true;
+    plan.diagnostics.push({ severity: "error", message: `pulumi preview exited ${res.code ?? res.signal}` });
+  }
+  return { plan, pulumiCode: res.code };
+}
+
+/** Evaluate the blast-radius guard for a plan (config from the preview, env, flag). */
+export function guardPlan(ctx: CliContext, plan: PlanModel, allowFlag: boolean): GuardVerdict {
+  try {
+    const policy = resolveGuardPolicy({ config: plan.config, env: ctx.env, allowFlag });
+    return evaluateGuard({ managed: plan.totals.managed, deletes: plan.totals.delete, replaces: plan.totals.replace }, policy);
+  } catch (err) {
+    if (err instanceof GuardConfigError) throw new CliError(err.message);
+    throw err;
+  }
+}
+
+/** One line for the log: what the plan does. */
+export function planHeadline(plan: PlanModel): string {
+  const t = plan.totals;
+  const parts = (["replace", "delete", "create", "update"] as const).filter((a) => t[a] > 0).map((a) => `${t[a]} to ${a}`);
+  if (plan.others.length > 0) parts.push(`${plan.others.length} other resource change(s)`);
+  const what = parts.length > 0 ? parts.join(", ") : "no changes";
+  return `${what}${plan.failed ? " (the preview reported errors)" : ""}`;
+}
+
+/** Write the Markdown (stdout or --out) and the JSON summary; returns the report. */
+export function emitReport(
+  ctx: CliContext,
+  plan: PlanModel,
+  opts: OutputOptions & { mode: ReportMode; guard?: GuardVerdict },
+): Report {
+  const report = reportFromPlan(plan, { mode: opts.mode, guard: opts.guard, collapseAfter: opts.collapseAfter });
+  if (opts.out && opts.out !== "-") {
+    writeFileSync(opts.out, report.markdown);
+    ctx.stderr(`flex-roster: report written to ${opts.out}\n`);
+  } else {
+    ctx.stdout(report.markdown);
+  }
+  if (opts.summaryJson) {
+    writeFileSync(opts.summaryJson, JSON.stringify(report.summary, null, 2) + "\n");
+  }
+  ctx.stderr(`flex-roster: ${planHeadline(plan)}\n`);
+  if (opts.guard && opts.guard.status !== "pass") ctx.stderr(`flex-roster: ${opts.guard.message}\n`);
+  return report;
+}
+
+/** Wrap a command body: CliError → its code, anything else → 1, printed once. */
+export function action<A extends unknown[]>(
+  ctx: CliContext,
+  name: string,
+  body: (...args: A) => Promise<number>,
+): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    try {
+      ctx.setExitCode(await body(...args));
+    } catch (err) {
+      const code = err instanceof CliError ? err.exitCode : EXIT.ERROR;
+      const msg = err instanceof Error ? err.message : String(err);
+      ctx.stderr(`flex-roster ${name}: error: ${msg}\n`);
+      ctx.setExitCode(code);
+    }
+  };
+}

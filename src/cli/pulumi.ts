@@ -1,0 +1,101 @@
+// Running the Pulumi CLI from flex-roster commands: always through
+// scripts/pulumi (pinned CLI, local defaults), never a `pulumi` on PATH.
+// FLEX_ROSTER_PULUMI names another executable instead (tests use a fake one).
+
+import { spawn } from "node:child_process";
+import * as path from "node:path";
+
+/** The repository root (src/cli → ../..). */
+export const REPO_ROOT = path.resolve(__dirname, "..", "..");
+export const PULUMI_SCRIPT = path.join(REPO_ROOT, "scripts", "pulumi");
+export const PULUMI_OVERRIDE_ENV = "FLEX_ROSTER_PULUMI";
+
+export interface PulumiResult {
+  /** Exit code; null when killed by a signal. */
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** Captured stdout ("" when not captured). */
+  stdout: string;
+}
+
+export interface PulumiRunOptions {
+  /** Capture stdout (preview --json) instead of passing it on. */
+  capture: boolean;
+  env?: NodeJS.ProcessEnv;
+}
+
+export type PulumiRunner = (args: string[], opts: PulumiRunOptions) => Promise<PulumiResult>;
+
+/** The command line that runs Pulumi: [executable, ...leading args]. */
+export function pulumiCommand(env: NodeJS.ProcessEnv = process.env): [string, ...string[]] {
+  const override = env[PULUMI_OVERRIDE_ENV];
+  if (override) return [override];
+  return ["bash", PULUMI_SCRIPT];
+}
+
+/** Environment for the child: what we have, minus settings that would change `--json` output. */
+export function childEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const out = { ...env };
+  // Streams engine events instead of the PreviewDigest document the report reads.
+  delete out.PULUMI_ENABLE_STREAMING_JSON_PREVIEW;
+  return out;
+}
+
+/**
+ * Run Pulumi. Its stderr always goes to ours (progress and errors stay visible
+ * in CI logs); its stdout is captured or, when not captured, also goes to our
+ * stderr so our stdout carries only the report. SIGINT/SIGTERM are passed on
+ * so Pulumi can stop cleanly.
+ */
+export const runPulumi: PulumiRunner = (args, opts) => {
+  const env = opts.env ?? process.env;
+  const [cmd, ...lead] = pulumiCommand(env);
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, [...lead, ...args], {
+      env: childEnv(env),
+      stdio: ["ignore", opts.capture ? "pipe" : 2, "inherit"],
+    });
+    let stdout = "";
+    if (opts.capture) child.stdout?.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+    const forward = (sig: NodeJS.Signals) => () => child.kill(sig);
+    const onInt = forward("SIGINT");
+    const onTerm = forward("SIGTERM");
+    process.on("SIGINT", onInt);
+    process.on("SIGTERM", onTerm);
+    const done = () => {
+      process.off("SIGINT", onInt);
+      process.off("SIGTERM", onTerm);
+    };
+    child.on("error", (err) => {
+      done();
+      reject(new Error(`cannot run ${[cmd, ...lead].join(" ")}: ${err.message}`));
+    });
+    child.on("close", (code, signal) => {
+      done();
+      resolve({ code, signal, stdout });
+    });
+  });
+};
+
+export interface StackSelection {
+  stack?: string;
+  cwd?: string;
+}
+
+/** `--stack X --cwd D` for a Pulumi command, when given. */
+export function selectionArgs(sel: StackSelection): string[] {
+  const out: string[] = [];
+  if (sel.stack) out.push("--stack", sel.stack);
+  if (sel.cwd) out.push("--cwd", sel.cwd);
+  return out;
+}
+
+/** `pulumi preview --json` with a refresh, so live Flex is read first. */
+export function previewArgs(sel: StackSelection, extra: string[] = []): string[] {
+  return ["preview", "--json", "--refresh=true", "--non-interactive", ...selectionArgs(sel), ...extra];
+}
+
+/** `pulumi up` without its own preview (flex-roster just previewed and guarded). */
+export function upArgs(sel: StackSelection, extra: string[] = []): string[] {
+  return ["up", "--yes", "--skip-preview", "--refresh=true", "--non-interactive", ...selectionArgs(sel), ...extra];
+}

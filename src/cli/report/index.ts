@@ -1,0 +1,39 @@
+// The PR report pipeline: `pulumi preview --json` text → digest → plan model
+// → Markdown comment + JSON summary. Everything here is pure.
+
+import type { GuardVerdict } from "../guard";
+import { parseDigest } from "./digest";
+import { renderMarkdown, type MarkdownOptions, type ReportMode } from "./markdown";
+import { buildPlan, type PlanModel } from "./plan";
+import { buildSummary, type ReportSummary } from "./summary";
+
+export { DigestError, parseDigest, parseUrn, type PreviewDigest, type PreviewStep } from "./digest";
+export { DEFAULT_COLLAPSE_AFTER, DEFAULT_MAX_CHARS, REPORT_MARKER, renderMarkdown, type MarkdownOptions, type ReportMode } from "./markdown";
+export { ACTIONS, CHANGE_ACTIONS, WORKER_TYPE, actionOf, buildPlan, changedAgents, hasChanges, type AgentPlan, type PlanModel } from "./plan";
+export { changeReasons, type Reason, type ReasonCode } from "./reasons";
+export { SUMMARY_SCHEMA, buildSummary, statusOf, summaryJson, type ReportStatus, type ReportSummary } from "./summary";
+
+export interface Report {
+  plan: PlanModel;
+  markdown: string;
+  summary: ReportSummary;
+}
+
+export interface ReportOptions extends Omit<MarkdownOptions, "guard" | "mode"> {
+  mode?: ReportMode;
+  guard?: GuardVerdict;
+}
+
+/** Build the whole report from an already-built plan. */
+export function reportFromPlan(plan: PlanModel, opts: ReportOptions = {}): Report {
+  return {
+    plan,
+    markdown: renderMarkdown(plan, opts),
+    summary: buildSummary(plan, { mode: opts.mode, guard: opts.guard }),
+  };
+}
+
+/** Build the whole report from the text `pulumi preview --json` printed. */
+export function reportFromPreviewJson(text: string, opts: ReportOptions = {}): Report {
+  return reportFromPlan(buildPlan(parseDigest(text)), opts);
+}
