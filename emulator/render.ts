@@ -124,6 +124,20 @@ export function renderWorker(c: RenderContext, ws: WorkspaceRec, w: WorkerRec, w
   };
 }
 
+// A list page of 1,000 workers is ~1.7 MB of JSON; rendering each worker once
+// per (base URL, version) and reusing the string keeps big pages fast.
+const listJsonCache = new WeakMap<WorkerRec, { key: string; json: string }>();
+
+/** JSON text of a worker as it appears in lists (attributes null), cached until the worker changes. */
+export function workerListJson(c: RenderContext, ws: WorkspaceRec, w: WorkerRec): string {
+  const key = `${c.base}|${w.version}|${w.activitySid}|${w.dateUpdated}|${w.friendlyName}`;
+  const hit = listJsonCache.get(w);
+  if (hit && hit.key === key) return hit.json;
+  const json = JSON.stringify(renderWorker(c, ws, w, false));
+  listJsonCache.set(w, { key, json });
+  return json;
+}
+
 export function renderWorkerChannel(c: RenderContext, ws: WorkspaceRec, w: WorkerRec, ch: WorkerChannelRec) {
   const assigned = c.store.assignedTasks(ws, w.sid, ch.taskChannelSid);
   const free = ch.available && ch.capacity > 0 ? Math.max(0, ch.capacity - assigned) / ch.capacity : 0;
@@ -283,6 +297,46 @@ export function renderWorkersRealTimeStatistics(c: RenderContext, ws: WorkspaceR
 
 // -- lists --------------------------------------------------------------------
 
+function pageMeta<T>(
+  c: RenderContext,
+  key: string,
+  path: string,
+  filters: Array<[string, string]>,
+  req: PageRequest,
+  page: PageResult<T>,
+) {
+  const url = (pageIndex: number, token?: string): string => {
+    const q = new URLSearchParams(filters);
+    q.set("PageSize", String(req.pageSize));
+    q.set("Page", String(pageIndex));
+    if (token) q.set("PageToken", token);
+    return `${c.base}${path}?${q.toString()}`;
+  };
+  return {
+    page: req.page,
+    page_size: req.pageSize,
+    first_page_url: url(0),
+    previous_page_url: page.prevToken ? url(Math.max(0, req.page - 1), page.prevToken) : null,
+    url: url(req.page, req.pageToken),
+    next_page_url: page.nextToken ? url(req.page + 1, page.nextToken) : null,
+    key,
+  };
+}
+
+/** Like renderPage, but items are already JSON text: returns the page as JSON text. */
+export function renderPageJson<T>(
+  c: RenderContext,
+  key: string,
+  path: string,
+  filters: Array<[string, string]>,
+  req: PageRequest,
+  page: PageResult<T>,
+  itemJson: (item: T) => string,
+): string {
+  const meta = JSON.stringify(pageMeta(c, key, path, filters, req, page));
+  return `{${JSON.stringify(key)}:[${page.items.map(itemJson).join(",")}],"meta":${meta}}`;
+}
+
 /**
  * A Twilio list page: `{ [key]: items, meta }`. `path` is the list's path,
  * `filters` the list's query parameters as the client sent them (kept in
@@ -297,23 +351,5 @@ export function renderPage<T>(
   page: PageResult<T>,
   render: (item: T) => unknown,
 ) {
-  const url = (pageIndex: number, token?: string): string => {
-    const q = new URLSearchParams(filters);
-    q.set("PageSize", String(req.pageSize));
-    q.set("Page", String(pageIndex));
-    if (token) q.set("PageToken", token);
-    return `${c.base}${path}?${q.toString()}`;
-  };
-  return {
-    [key]: page.items.map(render),
-    meta: {
-      page: req.page,
-      page_size: req.pageSize,
-      first_page_url: url(0),
-      previous_page_url: page.prevToken ? url(Math.max(0, req.page - 1), page.prevToken) : null,
-      url: url(req.page, req.pageToken),
-      next_page_url: page.nextToken ? url(req.page + 1, page.nextToken) : null,
-      key,
-    },
-  };
+  return { [key]: page.items.map(render), meta: pageMeta(c, key, path, filters, req, page) };
 }

@@ -159,8 +159,9 @@ function registerTwilioRoute(
       const result = route.handler(ctx);
       reply.code(result.status ?? 200);
       if (result.headers) reply.headers(result.headers);
-      if (result.body === undefined) return reply.send();
-      return reply.type("application/json; charset=utf-8").send(JSON.stringify(result.body));
+      const json = result.json ?? (result.body === undefined ? undefined : JSON.stringify(result.body));
+      if (json === undefined) return reply.send();
+      return reply.type("application/json; charset=utf-8").send(json);
     },
   });
 }

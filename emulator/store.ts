@@ -228,6 +228,19 @@ function zeroCounters(): ReservationCounters {
   return { created: 0, accepted: 0, rejected: 0, timedOut: 0, canceled: 0, rescinded: 0 };
 }
 
+// Parsed attributes per worker, reused while the raw string is unchanged
+// (expression filters evaluate every worker of a 15,000-worker workspace).
+const parsedCache = new WeakMap<WorkerRec, { raw: string; parsed: Record<string, unknown> | null }>();
+
+/** A worker's parsed attributes (cached); null when they are not a JSON object. */
+export function workerAttributes(w: WorkerRec): Record<string, unknown> | null {
+  const hit = parsedCache.get(w);
+  if (hit && hit.raw === w.attributes) return hit.parsed;
+  const parsed = parseAttributes(w.attributes);
+  parsedCache.set(w, { raw: w.attributes, parsed });
+  return parsed;
+}
+
 /** Parse worker attributes; null when not a JSON object. */
 export function parseAttributes(raw: string): Record<string, unknown> | null {
   try {
@@ -588,7 +601,7 @@ export class Store {
       friendly_name: w.friendlyName,
       activity_sid: w.activitySid,
       activity_name: this.activityOf(ws, w.activitySid)?.friendlyName ?? "",
-      attributes: parseAttributes(w.attributes),
+      attributes: workerAttributes(w),
     };
   }
 
@@ -615,21 +628,15 @@ export class Store {
     }
     if (filter.targetWorkersExpression !== undefined && filter.targetWorkersExpression.trim() !== "") {
       const expr = compileExpression(filter.targetWorkersExpression);
-      const cache = new Map<string, Record<string, unknown> | null>();
-      conds.push((w) => {
-        let attrs = cache.get(w.attributes);
-        if (attrs === undefined) {
-          attrs = parseAttributes(w.attributes);
-          if (cache.size < 50_000) cache.set(w.attributes, attrs);
-        }
-        return expr({
+      conds.push((w) =>
+        expr({
           sid: w.sid,
           friendly_name: w.friendlyName,
           activity_sid: w.activitySid,
           activity_name: ix.activityBySid.get(w.activitySid)?.friendlyName ?? "",
-          attributes: attrs,
-        });
-      });
+          attributes: workerAttributes(w),
+        }),
+      );
     }
     const match = conds.length === 0 ? null : (w: WorkerRec) => conds.every((c) => c(w));
     return paginate(candidates, match, page);

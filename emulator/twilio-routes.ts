@@ -11,6 +11,7 @@ import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type PageRequest } from "./paging";
 import {
   renderActivity,
   renderPage,
+  renderPageJson,
   renderTaskChannel,
   renderWorker,
   renderWorkerChannel,
@@ -20,6 +21,7 @@ import {
   renderWorkersRealTimeStatistics,
   renderWorkersStatistics,
   renderWorkspace,
+  workerListJson,
   type RenderContext,
   type StatsWindow,
 } from "./render";
@@ -40,7 +42,10 @@ export interface RouteContext extends RenderContext {
 
 export interface RouteResult {
   status?: number;
+  /** JSON body (serialized by the server). */
   body?: unknown;
+  /** Or a body that is already JSON text. */
+  json?: string;
   headers?: Record<string, string>;
 }
 
@@ -258,8 +263,8 @@ export const TWILIO_ROUTES: readonly TwilioRoute[] = [
       );
       const filters = filtersOf(ctx, ["ActivityName", "ActivitySid", "Available", "FriendlyName", "TargetWorkersExpression"]);
       return {
-        body: renderPage(ctx, "workers", `/v1/Workspaces/${w.sid}/Workers`, filters, req, page, (wk) =>
-          renderWorker(ctx, w, wk, false),
+        json: renderPageJson(ctx, "workers", `/v1/Workspaces/${w.sid}/Workers`, filters, req, page, (wk) =>
+          workerListJson(ctx, w, wk),
         ),
       };
     },
