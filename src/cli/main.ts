@@ -5,7 +5,9 @@
 
 import { Command } from "commander";
 import { defaultContext, EXIT, type CliContext } from "./context";
+import * as doctor from "./commands/doctor";
 import * as drift from "./commands/drift";
+import * as importCmd from "./commands/import";
 import * as preview from "./commands/preview";
 import * as report from "./commands/report";
 import * as up from "./commands/up";
@@ -23,8 +25,8 @@ export function buildProgram(ctx: CliContext = defaultContext()): Command {
   drift.register(program, ctx);
 
   // Other subcommands: one import above and one register line here each.
-  //   doctor.register(program);      // src/cli/commands/doctor.ts
-  //   importCmd.register(program);   // src/cli/commands/import.ts
+  doctor.register(program, ctx);
+  importCmd.register(program, ctx);
 
   program.addHelpText(
     "after",
