@@ -102,7 +102,8 @@ interface Draft {
   identity?: string;
   fullName?: string;
   roles?: string[];
-  skills: string[];
+  /** Undefined when the attributes are unreadable: the defaults apply. */
+  skills?: string[];
   levels: Record<string, number>;
   channels: Record<string, ChannelSpec>;
   attributes: Record<string, unknown>;
@@ -160,17 +161,18 @@ function draftFor(f: WorkerFacts, ignore: Set<string>): Draft {
   const a = f.attributes;
   const notes: string[] = [];
   const email = f.email!;
-  const draft: Draft = { facts: f, email, skills: [], levels: {}, channels: {}, attributes: {}, notes, duplicates: [] };
+  const draft: Draft = { facts: f, email, levels: {}, channels: {}, attributes: {}, notes, duplicates: [] };
   if (tryFlexIdentity(email) !== f.friendlyName) draft.identity = f.friendlyName;
   if (typeof a.full_name === "string" && a.full_name.trim() !== "") draft.fullName = a.full_name.trim();
   const roles = names(a.roles);
   if (roles && roles.length > 0) draft.roles = roles;
   const routing = isRecord(a.routing) ? a.routing : {};
-  draft.skills = names(routing.skills) ?? [];
+  const skills = f.format === "json-object" ? (names(routing.skills) ?? []) : undefined;
+  draft.skills = skills;
   if (isRecord(routing.levels)) {
     for (const [skill, level] of Object.entries(routing.levels)) {
       const ok = Number.isInteger(level) && (level as number) >= LEVEL_MIN && (level as number) <= LEVEL_MAX;
-      if (ok && draft.skills.includes(skill)) draft.levels[skill] = level as number;
+      if (ok && skills?.includes(skill)) draft.levels[skill] = level as number;
       else notes.push(`routing.levels.${skill} = ${JSON.stringify(level)} left out (not a 0..10 level of one of the agent's skills)`);
     }
   }
@@ -231,16 +233,17 @@ function computeDefaults(drafts: Draft[]): DefaultsEntry {
   const roles = mostCommon(drafts.filter((d) => d.roles).map((d) => d.roles!), setKey);
   if (worth(roles)) defaults.roles = [...roles!.value];
 
-  const skills = mostCommon(drafts.map((d) => d.skills), setKey);
+  const skills = mostCommon(drafts.filter((d) => d.skills).map((d) => d.skills!), setKey);
   if (worth(skills) && skills!.value.length > 0) defaults.skills = [...skills!.value];
 
   // A default level applies to every agent with the skill; agents can override
   // a level but not remove one, so a skill gets a default level only when every
   // agent with the skill has a level for it.
   const levels: Record<string, number> = {};
-  const allSkills = [...new Set(drafts.flatMap((d) => d.skills))].sort();
+  // (Unreadable workers, recreated anyway, simply inherit the default skills and levels.)
+  const allSkills = [...new Set(drafts.flatMap((d) => d.skills ?? []))].sort();
   for (const skill of allSkills) {
-    const holders = drafts.filter((d) => d.skills.includes(skill));
+    const holders = drafts.filter((d) => d.skills?.includes(skill));
     if (!holders.every((d) => skill in d.levels)) continue;
     const m = mostCommon(holders.map((d) => d.levels[skill]));
     if (worth(m)) levels[skill] = m!.value;
@@ -272,7 +275,7 @@ function entryFor(d: Draft, defaults: DefaultsEntry): AgentEntry {
   if (d.identity !== undefined) e.identity = d.identity;
   if (d.fullName !== undefined) e.fullName = d.fullName;
   if (d.roles && !(defaults.roles && setKey(defaults.roles) === setKey(d.roles))) e.roles = [...d.roles];
-  if (setKey(d.skills) !== setKey(defaults.skills ?? [])) e.skills = [...d.skills];
+  if (d.skills && setKey(d.skills) !== setKey(defaults.skills ?? [])) e.skills = [...d.skills];
   const levels: Record<string, number> = {};
   for (const [skill, level] of Object.entries(d.levels)) if (defaults.levels?.[skill] !== level) levels[skill] = level;
   if (Object.keys(levels).length > 0) e.levels = levels;
