@@ -110,6 +110,12 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     checkAuth(req.headers.authorization, credentials);
   });
 
+  // Time spent in the emulator (incl. injected delays), for benchmarks on busy machines.
+  app.addHook("onSend", async (req, reply, payload) => {
+    if (!isControlPath(req.url)) reply.header("Server-Timing", `app;dur=${reply.elapsedTime.toFixed(2)}`);
+    return payload;
+  });
+
   app.addHook("onResponse", async (req, reply) => {
     if (!isControlPath(req.url)) control.countStatus(reply.statusCode);
   });
