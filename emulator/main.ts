@@ -2,7 +2,7 @@
  * CLI: npm run emulator -- [--port 0] [--host 127.0.0.1] [--state file.json] [--latency-ms N]
  *
  * Prints the base URL, the test account's credentials and the default
- * workspace, then serves until SIGINT/SIGTERM.
+ * workspace, then serves until SIGINT/SIGTERM/SIGHUP.
  */
 
 import { parseArgs } from "node:util";
@@ -93,6 +93,7 @@ async function main(): Promise<void> {
   };
   process.on("SIGINT", () => stop("SIGINT"));
   process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGHUP", () => stop("SIGHUP"));
 }
 
 main().catch((e: unknown) => {
