@@ -57,9 +57,14 @@ async function plan(): Promise<Record<string, string>> {
   const r = await run(["preview", "--json"]);
   expect(r.code, r.stderr).toBe(0);
   const json = JSON.parse(r.stdout);
+  // Refresh steps come first; a resource with no other step is unchanged.
   const ops: Record<string, string> = {};
   for (const s of json.steps ?? []) {
-    if (String(s.urn).includes("flex-roster:Worker")) ops[String(s.urn).split("::").pop()!] = s.op;
+    if (!String(s.urn).includes("flex-roster:Worker")) continue;
+    const name = String(s.urn).split("::").pop()!;
+    const op = ["create-replacement", "delete-replaced", "replace"].includes(s.op) ? "replace" : s.op;
+    if (op === "refresh") ops[name] ??= "same";
+    else if (ops[name] !== "replace") ops[name] = op;
   }
   return ops;
 }
@@ -123,7 +128,8 @@ describe("flex-roster end to end", { timeout: 300_000 }, () => {
 
     const diff = await run(["preview", "--diff"]);
     expect(diff.code).toBe(0);
-    expect(diff.stdout).toContain(
+    // With --diff the CLI prints diagnostics on stderr.
+    expect(diff.stdout + diff.stderr).toContain(
       'bob@acme.com: contact_uri "client:bob" is not canonical "client:bob_40acme_2Ecom"; the worker will be recreated (the agent must sign in again)',
     );
     expect(diff.stdout).toMatch(/contactUri\s*:\s*"client:bob"\s*=>\s*"client:bob_40acme_2Ecom"/);
