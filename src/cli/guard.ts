@@ -159,7 +159,7 @@ export function evaluateGuard(counts: GuardCounts, policy: GuardPolicy): GuardVe
       `blast-radius guard: this plan would delete or replace ${workers(removals)} ` +
       `(${counts.deletes} delete${counts.deletes === 1 ? "" : "s"}, ${counts.replaces} replace${counts.replaces === 1 ? "" : "s"}) ` +
       `of ${counts.managed} managed; the limit is ${max} (${rule}${policy.limitSource === "stack config" ? `, from ${MAX_REMOVAL_DELTA_KEY}` : ""}). ` +
-      `Nothing was applied. If this is intended, re-run with ${ALLOW_MASS_REMOVAL_ENV}=1 (or --allow-mass-removal), ` +
+      `flex-roster up refuses to apply it. If this is intended, re-run with ${ALLOW_MASS_REMOVAL_ENV}=1 (or --allow-mass-removal), ` +
       `or set \`pulumi config set ${ALLOW_MASS_REMOVAL_KEY} true\` for one run, or raise \`${MAX_REMOVAL_DELTA_KEY}\`.`,
   };
 }

@@ -131,9 +131,8 @@ function countsLine(plan: PlanModel): string {
   const t = plan.totals;
   const parts = CHANGE_ACTIONS.filter((a) => t[a] > 0).map((a) => `${t[a]} ${VERB[a]}`);
   const head = parts.length > 0 ? `**${parts.join(" · ")}**` : "**No worker changes**";
-  const tail = plan.unchangedKnown ? ` · ${t.unchanged} unchanged` : "";
-  const managed = plan.unchangedKnown ? ` (${plural(t.managed, "managed worker")} before this plan)` : "";
-  return `${head}${tail}${managed}`;
+  const tail = plan.unchangedKnown ? ` · ${t.unchanged} unchanged · ${plural(t.managed, "managed worker")}` : "";
+  return `${head}${tail}`;
 }
 
 function guardBlock(g: GuardVerdict): string {

@@ -28,11 +28,22 @@ export interface ReportSummary {
   /** in-sync: nothing to do; changes: the plan changes something; failed: the preview reported errors. */
   status: ReportStatus;
   totals: Totals;
-  guard?: Omit<GuardVerdict, "message"> & { message: string };
+  guard?: GuardVerdict;
   /** Agents with a change, in report order. */
   agents: AgentSummary[];
   others: OtherChange[];
   diagnostics: PlanDiagnostic[];
+}
+
+/** Reason fields in a fixed order (code, key, from, to, replaces, message), absent ones left out. */
+function orderedReason(r: Reason): Reason {
+  const out: Partial<Reason> = { code: r.code };
+  if (r.key !== undefined) out.key = r.key;
+  if ("from" in r && r.from !== undefined) out.from = r.from;
+  if ("to" in r && r.to !== undefined) out.to = r.to;
+  if (r.replaces) out.replaces = true;
+  out.message = r.message;
+  return out as Reason;
 }
 
 export function statusOf(plan: PlanModel): ReportStatus {
@@ -41,25 +52,34 @@ export function statusOf(plan: PlanModel): ReportStatus {
 }
 
 export function buildSummary(plan: PlanModel, opts: { mode?: ReportMode; guard?: GuardVerdict } = {}): ReportSummary {
-  const summary: ReportSummary = {
-    schema: SUMMARY_SCHEMA,
-    mode: opts.mode ?? "plan",
-    status: statusOf(plan),
-    totals: { ...plan.totals },
-    agents: changedAgents(plan).map((a) => {
-      const s: AgentSummary = { identity: a.identity, action: a.action, reasons: a.reasons };
-      if (a.email) s.email = a.email;
-      if (a.sid) s.sid = a.sid;
-      if (a.channels) s.channels = a.channels;
-      return s;
-    }),
-    others: plan.others,
-    diagnostics: plan.diagnostics,
-  };
+  // Built key by key so the JSON reads top-down: what, where, verdict, details.
+  const summary: Partial<ReportSummary> = { schema: SUMMARY_SCHEMA, mode: opts.mode ?? "plan" };
   if (plan.stack) summary.stack = plan.stack;
   if (plan.project) summary.project = plan.project;
-  if (opts.guard) summary.guard = { ...opts.guard };
-  return summary;
+  summary.status = statusOf(plan);
+  summary.totals = { ...plan.totals };
+  if (opts.guard) {
+    const g = opts.guard;
+    const guard: Partial<GuardVerdict> = { status: g.status, removals: g.removals, deletes: g.deletes, replaces: g.replaces };
+    guard.managed = g.managed;
+    guard.max = g.max;
+    guard.rule = g.rule;
+    if (g.allowedBy) guard.allowedBy = g.allowedBy;
+    guard.message = g.message;
+    summary.guard = guard as GuardVerdict;
+  }
+  summary.agents = changedAgents(plan).map((a) => {
+    const s: Partial<AgentSummary> = { identity: a.identity };
+    if (a.email) s.email = a.email;
+    s.action = a.action;
+    if (a.sid) s.sid = a.sid;
+    s.reasons = a.reasons.map(orderedReason);
+    if (a.channels) s.channels = a.channels;
+    return s as AgentSummary;
+  });
+  summary.others = plan.others;
+  summary.diagnostics = plan.diagnostics;
+  return summary as ReportSummary;
 }
 
 /** Stable JSON text (2-space indent, trailing newline). */

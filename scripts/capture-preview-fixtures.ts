@@ -1,0 +1,262 @@
+// Capture REAL `pulumi preview --json` output for the report's golden tests.
+//
+//   npx tsx scripts/capture-preview-fixtures.ts [scenario ...]
+//
+// One isolated stack (the e2e harness: the real program and provider, the real
+// Pulumi CLI via scripts/pulumi, a private file backend) against the in-process
+// TaskRouter emulator walks through the scenarios below in order. For each, the
+// exact preview flex-roster itself runs (`preview --json --refresh=true`) is saved
+// to test/fixtures/preview/<scenario>.json, then the change is applied (or undone)
+// so the next scenario starts clean.
+//
+// Saved as Pulumi printed it except for values that differ on every run or name
+// this machine (see normalize()): SIDs are renumbered in order of appearance, the
+// emulator's port, temp/repo paths, timestamps, the provider UUID and durations are
+// fixed, the serialized dynamic-provider source and source positions are dropped.
+// After capturing, regenerate the goldens: UPDATE_GOLDENS=1 npx vitest run test/unit/report.test.ts
+import { mkdirSync, writeFileSync } from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { createFlexStack, type FlexStack } from "../test/e2e/helpers/flex-stack";
+import { ensurePulumi, REPO_ROOT } from "../test/e2e/helpers/pulumi";
+
+const OUT_DIR = path.join(REPO_ROOT, "test", "fixtures", "preview");
+
+interface Agent {
+  email: string;
+  fullName: string;
+  skills?: string[];
+  roles?: string[];
+  channels?: Record<string, number>;
+  attributes?: Record<string, string>;
+}
+
+const BASE: Agent[] = [
+  { email: "bob@acme.com", fullName: "Bob Builder", roles: ["agent", "supervisor"], skills: ["sales", "support"], channels: { chat: 3 }, attributes: { team: "emea" } },
+  { email: "Maria.Garcia+support@acme-corp.com", fullName: "Maria Garcia", skills: ["support"] },
+  { email: "jean-luc.picard@acme-corp.com", fullName: "Jean-Luc Picard", skills: ["billing"] },
+  { email: "TKowalski@acme.com", fullName: "Tomasz Kowalski" },
+  { email: "amara.okafor@acme-corp.com", fullName: "Amara Okafor", skills: ["support", "billing"] },
+];
+
+function rosterYaml(agents: Agent[], extra = ""): string {
+  const lines = [
+    "workspace: Flex Task Assignment",
+    "defaults: { roles: [agent], channels: { chat: 2, voice: 1 } }",
+    "agents:",
+  ];
+  for (const a of agents) {
+    lines.push(`  - email: ${a.email}`, `    fullName: ${a.fullName}`);
+    if (a.roles) lines.push(`    roles: [${a.roles.join(", ")}]`);
+    if (a.skills) lines.push(`    skills: [${a.skills.join(", ")}]`);
+    if (a.channels) lines.push(`    channels: { ${Object.entries(a.channels).map(([k, v]) => `${k}: ${v}`).join(", ")} }`);
+    if (a.attributes) lines.push(`    attributes: { ${Object.entries(a.attributes).map(([k, v]) => `${k}: ${v}`).join(", ")} }`);
+  }
+  return lines.join("\n") + "\n" + extra;
+}
+
+const withChannels = (agents: Agent[], email: string, channels: Record<string, number>) =>
+  agents.map((a) => (a.email === email ? { ...a, channels: { ...a.channels, ...channels } } : a));
+
+const NEW_HIRE: Agent = { email: "new.hire@acme.com", fullName: "Nia Hire", skills: ["support"], channels: { chat: 1, voice: 0 } };
+const MANY: Agent[] = Array.from({ length: 24 }, (_, i) => ({
+  email: `seasonal${String(i + 1).padStart(2, "0")}@acme.com`,
+  fullName: `Seasonal Agent ${i + 1}`,
+  skills: ["support"],
+}));
+
+interface Ctx {
+  stack: FlexStack;
+  roster: Agent[];
+}
+
+async function sidOf(stack: FlexStack, friendlyName: string): Promise<string> {
+  const list = await stack.sdk.taskrouter.v1.workspaces(stack.emulator.workspaceSid).workers.list({ friendlyName });
+  if (!list[0]) throw new Error(`no worker ${friendlyName}`);
+  return list[0].sid;
+}
+
+async function patchAttributes(stack: FlexStack, friendlyName: string, patch: (a: Record<string, any>) => void) {
+  const w = stack.sdk.taskrouter.v1.workspaces(stack.emulator.workspaceSid).workers(await sidOf(stack, friendlyName));
+  const attrs = JSON.parse((await w.fetch()).attributes);
+  patch(attrs);
+  await w.update({ attributes: JSON.stringify(attrs) });
+}
+
+interface Scenario {
+  name: string;
+  what: string;
+  /** Make the change (roster edit or out-of-band Twilio change). */
+  arrange(c: Ctx): Promise<void>;
+  /** After capture: apply (default) or undo. */
+  after: "up" | ((c: Ctx) => Promise<void>);
+  /** Expected exit code of the preview (default 0). */
+  expectCode?: number;
+}
+
+const SCENARIOS: Scenario[] = [
+  {
+    name: "clean",
+    what: "roster applied, nothing changed since: no changes",
+    arrange: async () => {},
+    after: async () => {},
+  },
+  {
+    name: "contact-uri-corrupted",
+    what: "out of band, bob's contact_uri was set to client:bob: the worker is replaced",
+    arrange: ({ stack }) => patchAttributes(stack, "bob_40acme_2Ecom", (a) => void (a.contact_uri = "client:bob")),
+    after: "up",
+  },
+  {
+    name: "skill-changed-out-of-band",
+    what: "out of band, Maria's routing.skills gained 'sales': updated back in place",
+    arrange: ({ stack }) =>
+      patchAttributes(stack, "Maria_2EGarcia_2Bsupport_40acme_2Dcorp_2Ecom", (a) => void (a.routing.skills = ["support", "sales"])),
+    after: "up",
+  },
+  {
+    name: "capacity-changed",
+    what: "pull request raises bob's chat capacity 3 → 5 and sets Jean-Luc's voice capacity 1 → 0",
+    arrange: async (c) => {
+      c.roster = withChannels(withChannels(c.roster, "bob@acme.com", { chat: 5 }), "jean-luc.picard@acme-corp.com", { voice: 0 });
+      await c.stack.writeRoster(rosterYaml(c.roster));
+    },
+    after: "up",
+  },
+  {
+    name: "agent-removed",
+    what: "pull request removes TKowalski@acme.com: the worker is deleted",
+    arrange: async (c) => {
+      c.roster = c.roster.filter((a) => a.email !== "TKowalski@acme.com");
+      await c.stack.writeRoster(rosterYaml(c.roster));
+    },
+    after: "up",
+  },
+  {
+    name: "agent-added",
+    what: "pull request adds new.hire@acme.com: a worker is created",
+    arrange: async (c) => {
+      c.roster = [...c.roster, NEW_HIRE];
+      await c.stack.writeRoster(rosterYaml(c.roster));
+    },
+    after: "up",
+  },
+  {
+    name: "worker-deleted-out-of-band",
+    what: "out of band, Amara's worker was deleted in Flex: it is created again",
+    arrange: async ({ stack }) => {
+      const sid = await sidOf(stack, "amara_2Eokafor_40acme_2Dcorp_2Ecom");
+      await stack.sdk.taskrouter.v1.workspaces(stack.emulator.workspaceSid).workers(sid).remove();
+    },
+    after: "up",
+  },
+  {
+    name: "mass-removal",
+    what: "pull request removes 3 of 5 agents: over the blast-radius limit (not applied)",
+    arrange: async (c) => {
+      const keep = c.roster.filter((a) => a.email === "bob@acme.com" || a.email === NEW_HIRE.email);
+      await c.stack.writeRoster(rosterYaml(keep));
+    },
+    after: async (c) => c.stack.writeRoster(rosterYaml(c.roster)),
+  },
+  {
+    name: "many-agents-added",
+    what: "pull request adds 24 seasonal agents: long lists are collapsed (not applied)",
+    arrange: async (c) => c.stack.writeRoster(rosterYaml([...c.roster, ...MANY])),
+    after: async (c) => c.stack.writeRoster(rosterYaml(c.roster)),
+  },
+  {
+    name: "invalid-roster",
+    what: "pull request sets a capacity of 99: the preview fails with the roster error",
+    arrange: async (c) => c.stack.writeRoster(rosterYaml(withChannels(c.roster, "bob@acme.com", { chat: 99 }))),
+    after: async (c) => c.stack.writeRoster(rosterYaml(c.roster)),
+    expectCode: 1,
+  },
+];
+
+/** Make a captured document stable and free of machine details; the structure stays Pulumi's. */
+export function normalize(doc: unknown, ctx: { dirs: Array<[string, string]>; emulatorUrl: string }): unknown {
+  const sids = new Map<string, string>();
+  const sid = (s: string) =>
+    s.replace(/\b(AC|WS|WA|WK|WC|TC|WR|WT|RQ)[0-9a-f]{32}\b/g, (m, prefix: string) => {
+      let v = sids.get(m);
+      if (!v) {
+        v = prefix + (sids.size + 1).toString(16).padStart(32, "0");
+        sids.set(m, v);
+      }
+      return v;
+    });
+  const str = (s: string) => {
+    let out = s.split(ctx.emulatorUrl).join("http://127.0.0.1:4010");
+    for (const [from, to] of ctx.dirs) out = out.split(from).join(to);
+    out = out.replace(/(pulumi:providers:[^:]+::default[^:]*::)[0-9a-f-]{36}/g, "$100000000-0000-0000-0000-000000000000");
+    return sid(out);
+  };
+  const walk = (v: unknown, key?: string): unknown => {
+    if (typeof v === "string") {
+      if (key === "__provider") return "<serialized dynamic provider>";
+      if (key === "created" || key === "modified") return "2026-01-01T00:00:00Z";
+      return str(v);
+    }
+    if (Array.isArray(v)) return v.map((x) => walk(x));
+    if (v && typeof v === "object") {
+      const out: Record<string, unknown> = {};
+      for (const [k, x] of Object.entries(v)) {
+        if (k === "sourcePosition" || k === "stackTrace") continue;
+        if (k === "duration") {
+          out[k] = 0;
+          continue;
+        }
+        out[str(k)] = walk(x, k);
+      }
+      return out;
+    }
+    return v;
+  };
+  return walk(doc);
+}
+
+async function main() {
+  const only = new Set(process.argv.slice(2));
+  const unknown = [...only].filter((n) => !SCENARIOS.some((s) => s.name === n));
+  if (unknown.length > 0) throw new Error(`unknown scenario(s): ${unknown.join(", ")}`);
+  await ensurePulumi();
+  mkdirSync(OUT_DIR, { recursive: true });
+  const c: Ctx = { stack: await createFlexStack({ roster: rosterYaml(BASE) }), roster: BASE };
+  try {
+    const dirs: Array<[string, string]> = [
+      [path.dirname(c.stack.dir), "<sandbox>"],
+      [REPO_ROOT, "<repo>"],
+      [os.tmpdir(), "<tmp>"],
+      [os.homedir(), "<home>"],
+    ];
+    const first = await c.stack.pulumi(["up", "--yes", "--skip-preview"]);
+    if (first.code !== 0) throw new Error(`initial up failed:\n${first.stdout}\n${first.stderr}`);
+    for (const s of SCENARIOS) {
+      await s.arrange(c);
+      if (only.size === 0 || only.has(s.name)) {
+        const r = await c.stack.pulumi(["preview", "--json", "--refresh=true"]);
+        const want = s.expectCode ?? 0;
+        if (r.code !== want) throw new Error(`${s.name}: preview exited ${r.code}, expected ${want}:\n${r.stderr}\n${r.stdout.slice(0, 4000)}`);
+        const doc = normalize(JSON.parse(r.stdout), { dirs, emulatorUrl: c.stack.emulator.url });
+        writeFileSync(path.join(OUT_DIR, `${s.name}.json`), JSON.stringify(doc, null, 4) + "\n");
+        process.stderr.write(`captured ${s.name}: ${s.what}\n`);
+      }
+      if (s.after === "up") {
+        const r = await c.stack.pulumi(["up", "--yes", "--skip-preview", "--refresh=true"]);
+        if (r.code !== 0) throw new Error(`${s.name}: up failed:\n${r.stdout}\n${r.stderr}`);
+      } else {
+        await s.after(c);
+      }
+    }
+  } finally {
+    await c.stack.close();
+  }
+}
+
+if (require.main === module) {
+  main().catch((err) => {
+    process.stderr.write(`capture-preview-fixtures: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  });
+}
