@@ -43,7 +43,8 @@ function pick(source: unknown, names: readonly string[] | undefined): Record<str
 }
 
 function isControlPath(url: string): boolean {
-  return url === CONTROL_PREFIX || url.startsWith(CONTROL_PREFIX + "/");
+  const path = url.split("?")[0]!;
+  return path === CONTROL_PREFIX || path.startsWith(CONTROL_PREFIX + "/");
 }
 
 function checkAuth(header: string | undefined, creds: DevCredentials): void {

@@ -806,6 +806,13 @@ export class Store {
 
   /** Plant workers without any validation (duplicates, non-JSON attributes, any capacity). */
   seedWorkers(ws: WorkspaceRec, specs: readonly SeedWorkerSpec[]): WorkerRec[] {
+    // Check the channel names first, so that a bad spec plants nothing.
+    for (const spec of specs) {
+      if (spec === null || typeof spec !== "object") throw Errors.badRequest("each seeded worker must be an object");
+      for (const ref of Object.keys(spec.channels ?? {})) {
+        if (!this.findTaskChannel(ws, ref)) throw Errors.badRequest(`Unknown task channel ${ref}`);
+      }
+    }
     const t = now();
     const byName = new Map(ws.activities.map((a) => [lower(a.friendlyName), a]));
     const out: WorkerRec[] = [];

@@ -317,6 +317,11 @@ describe("seeded workers (control API)", () => {
     expect((await workers()(bad!).workerChannels("chat").fetch()).configuredCapacity).toBe(7);
     expect((await workers().list({ friendlyName: "twin" })).map((w) => w.sid)).toEqual([dup1, dup2]);
     expect((await workers()(dup1!).fetch()).activityName).toBe("Available");
+    // a spec naming an unknown channel plants nothing
+    expect(() => emu.control.seedWorkers([{ friendlyName: "ok" }, { friendlyName: "x", channels: { fax: {} } }])).toThrow(
+      /Unknown task channel fax/,
+    );
+    expect(await workers().list({ friendlyName: "ok" })).toEqual([]);
     // expressions skip attributes that are not JSON instead of failing
     expect((await workers().list({ targetWorkersExpression: 'email == "t2@acme.com"' })).map((w) => w.sid)).toEqual([
       dup2,
