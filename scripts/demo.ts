@@ -7,7 +7,7 @@ import { mkdirSync } from "node:fs";
 import * as path from "node:path";
 import twilio from "twilio";
 import { startEmulator } from "../emulator";
-import { BaseUrlRequestClient } from "../src/twilio/client";
+import { BaseUrlRequestClient } from "../src/twilio/base-url";
 
 const ROOT = path.resolve(__dirname, "..");
 const PORT = Number(process.env.FLEX_ROSTER_DEMO_PORT ?? 4010); // Pulumi.dev.yaml points here

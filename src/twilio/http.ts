@@ -6,11 +6,9 @@
 import pLimit from "p-limit";
 import type RequestClient from "twilio/lib/base/RequestClient";
 import type Response from "twilio/lib/http/response";
+import type { RequestClientLike } from "./base-url";
 
-/** What the SDK needs from an HTTP client. */
-export interface RequestClientLike {
-  request<T>(opts: RequestClient.RequestOptions<T>): Promise<Response<T>>;
-}
+export type { RequestClientLike };
 
 export interface ResilienceOptions {
   /** Requests in flight at once, across every resource of a Pulumi run. */

@@ -7,7 +7,7 @@ import { copyFile, symlink, writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import twilio from "twilio";
 import { startEmulator, type Emulator } from "../../../emulator";
-import { BaseUrlRequestClient } from "../../../src/twilio/client";
+import { BaseUrlRequestClient } from "../../../src/twilio/base-url";
 import { describeRun, makePulumiSandbox, REPO_ROOT, runPulumi, type RunResult } from "./pulumi";
 
 export const STACK = "e2e";
