@@ -293,10 +293,23 @@ export function audit(scanned: ScannedWorker[], opts: AuditOptions = {}): AuditR
 
   if (opts.roster) {
     const liveNames = new Set(facts.map((f) => lower(f.friendlyName)));
+    // The provider adopts the first worker Twilio lists under an agent's identity
+    // (names compared ignoring case); any other worker is left alone.
+    const adopted = new Set<string>();
+    const claimed = new Set<string>();
     for (const f of facts) {
-      if (!agentsByIdentity.has(lower(f.friendlyName))) {
-        add(f, "orphan-worker", `not in the roster ${opts.roster.file}: flex-roster leaves this worker alone`);
+      const key = lower(f.friendlyName);
+      if (agentsByIdentity.has(key) && !claimed.has(key)) {
+        claimed.add(key);
+        adopted.add(f.sid);
       }
+    }
+    for (const f of facts) {
+      if (adopted.has(f.sid)) continue;
+      const why = agentsByIdentity.has(lower(f.friendlyName))
+        ? `another worker with this identity is the roster agent's, so flex-roster leaves this one alone`
+        : `not in the roster ${opts.roster.file}: flex-roster leaves this worker alone`;
+      add(f, "orphan-worker", why);
     }
     for (const a of opts.roster.agents) {
       if (!liveNames.has(lower(a.identity))) {

@@ -128,3 +128,16 @@ describe("audit", () => {
     expect(r.counts).toMatchObject({ workers: 3, healthy: 1, critical: 1, warning: 1, byCode: { "contact-uri-not-canonical": 1, "chat-capacity-low": 1 } });
   });
 });
+
+describe("audit with a roster and duplicate workers", () => {
+  it("only the first worker listed under an agent's identity is managed; the others are orphans", () => {
+    const roster = parseRoster("workspace: W\nagents:\n  - email: bob@acme.com\n", "roster.yaml");
+    const first = healthy("bob@acme.com");
+    const again = healthy("bob@acme.com");
+    const cased = worker("Bob_40acme_2Ecom", { contact_uri: "client:Bob_40acme_2Ecom" });
+    const r = audit([first, again, cased], { roster });
+    const orphans = r.findings.filter((f) => f.code === "orphan-worker");
+    expect(orphans.map((f) => f.sid).sort()).toEqual([again.sid, cased.sid].sort());
+    expect(orphans[0].message).toContain("another worker with this identity is the roster agent's");
+  });
+});
