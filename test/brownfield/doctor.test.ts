@@ -148,3 +148,32 @@ describe("flex-roster doctor on a messy workspace", () => {
     expect(report.findings.map((f: { code: string; sid: string }) => `${f.code} ${f.sid}`).sort()).toEqual(planted());
   });
 });
+
+describe("bin/flex-roster doctor (a real process)", () => {
+  // Asynchronous: the emulator serves from this process's event loop.
+  const run = async (args: string[]) => {
+    const { spawn } = await import("node:child_process");
+    const bin = path.resolve(__dirname, "..", "..", "bin", "flex-roster");
+    const env = { ...process.env, ...emulatorEnv(s.emu) };
+    return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn("bash", [bin, ...args], { env, cwd: tmp });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (d) => (stdout += d));
+      child.stderr.on("data", (d) => (stderr += d));
+      child.on("close", (status) => resolve({ status, stdout, stderr }));
+    });
+  };
+
+  it("prints JSON and exits 3; usage errors exit 1", async () => {
+    const r = await run(["doctor", "--json", "--concurrency", "16"]);
+    expect(r.status, r.stderr).toBe(3);
+    expect(JSON.parse(r.stdout).summary.workers).toBe(s.planted.length);
+    const bad = await run(["doctor", "--concurrency", "0"]);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain("--concurrency must be an integer between 1 and 64");
+    const help = await run(["doctor", "--help"]);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/Exit codes:\n {2}0 {2}clean/);
+  }, 60_000);
+});
