@@ -44,12 +44,11 @@ function sameSet(a: string[] | undefined, b: string[] | undefined): boolean {
 /** Reasons a live worker must be recreated rather than patched. */
 export function corruptions(desired: WorkerInputs, live: WorkerInputs): Finding[] {
   const out: Finding[] = [];
-  if (live.attributesFormat !== "json-object") {
+  if (live.attributesFormat !== undefined && live.attributesFormat !== "json-object") {
     out.push({
       field: "attributesFormat",
       path: "attributesFormat",
       from: live.attributesFormat,
-      to: "json-object",
       message:
         live.attributesFormat === "invalid-json" ? "attributes are not valid JSON" : "attributes are JSON but not an object",
     });

@@ -23,25 +23,26 @@ export interface WorkerInputs {
   levels?: Record<string, number>;
   /** Extra attribute keys the roster manages (live: the same keys as found). */
   extraAttributes: Record<string, unknown>;
-  /** The roster owns the whole attributes object (drop unmanaged keys on write). */
-  ownAllAttributes: boolean;
+  /** The roster owns the whole attributes object (drop unmanaged keys on write). Present only when true. */
+  ownAllAttributes?: boolean;
   channels: Record<string, ChannelSpec>;
-  /** Desired is always "json-object"; live says how the attributes parsed. */
-  attributesFormat: AttributesFormat;
+  /**
+   * Present only on a live worker whose attributes are unusable ("invalid-json",
+   * "not-an-object"); desired never has it, so the diff shows it going away.
+   * Absent keys keep the state small (the goal is under 3 KB per worker).
+   */
+  attributesFormat?: AttributesFormat;
 }
 
 /** Provider outputs: the inputs mirrored from live plus what Twilio assigned. */
 export interface WorkerOutputs extends WorkerInputs {
   sid: string;
   workspaceSid: string;
-  activityName?: string;
-  /** Attribute keys present on the live worker that the roster does not manage (names only, for reports). */
-  unmanagedKeys?: string[];
 }
 
 /** Desired inputs for one agent. Values are copied so the caller's roster can't alias them. */
 export function desiredWorker(workspace: string, agent: AgentSpec): WorkerInputs {
-  return {
+  const out: WorkerInputs = {
     workspace,
     friendlyName: agent.identity,
     email: agent.email,
@@ -51,10 +52,10 @@ export function desiredWorker(workspace: string, agent: AgentSpec): WorkerInputs
     skills: [...agent.skills],
     levels: { ...agent.levels },
     extraAttributes: structuredClone(agent.attributes),
-    ownAllAttributes: agent.ownAllAttributes,
     channels: Object.fromEntries(Object.entries(agent.channels).map(([k, v]) => [k, { ...v }])),
-    attributesFormat: "json-object",
   };
+  if (agent.ownAllAttributes) out.ownAllAttributes = true;
+  return out;
 }
 
 /** The parts of a TaskRouter worker that the projection reads (SDK instance or emulator JSON). */
@@ -141,9 +142,6 @@ export function projectLive(
     const ch = channels.find((c) => c.taskChannelUniqueName === name);
     if (ch) liveChannels[name] = { capacity: ch.configuredCapacity, available: ch.available };
   }
-  const unmanagedKeys = Object.keys(a)
-    .filter((k) => !(MANAGED_KEYS as readonly string[]).includes(k) && !(k in desired.extraAttributes))
-    .sort();
   const out: WorkerOutputs = {
     sid: worker.sid,
     workspaceSid: worker.workspaceSid,
@@ -151,10 +149,10 @@ export function projectLive(
     friendlyName: worker.friendlyName,
     email: typeof a.email === "string" ? a.email : "",
     extraAttributes,
-    ownAllAttributes: desired.ownAllAttributes,
     channels: liveChannels,
-    attributesFormat: parsed.format,
   };
+  if (desired.ownAllAttributes) out.ownAllAttributes = true;
+  if (parsed.format !== "json-object") out.attributesFormat = parsed.format;
   // Optional fields are left out when absent so the diff shows them as added.
   if (typeof a.contact_uri === "string") out.contactUri = a.contact_uri;
   if (typeof a.full_name === "string") out.fullName = a.full_name;
@@ -164,7 +162,5 @@ export function projectLive(
   if (skills) out.skills = skills;
   const levels = numberRecord(routing.levels);
   if (levels) out.levels = levels;
-  if (worker.activityName) out.activityName = worker.activityName;
-  if (!desired.ownAllAttributes && unmanagedKeys.length > 0) out.unmanagedKeys = unmanagedKeys;
   return out;
 }

@@ -86,7 +86,7 @@ export class WorkerProvider implements pulumi.dynamic.ResourceProvider {
   async diff(_id: string, olds: WorkerOutputs, news: WorkerInputs): Promise<pulumi.dynamic.DiffResult> {
     const drift = classify(news, { ...olds, extraAttributes: olds.extraAttributes ?? {}, channels: olds.channels ?? {} });
     if (drift.kind === "replace") await this.warnOnce(news.email, drift);
-    const flagChanged = olds.ownAllAttributes !== news.ownAllAttributes;
+    const flagChanged = Boolean(olds.ownAllAttributes) !== Boolean(news.ownAllAttributes);
     return {
       changes: drift.kind !== "in-sync" || flagChanged,
       replaces: [...new Set(drift.corruptions.map((c) => c.field))],

@@ -4,7 +4,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ChannelSpec } from "../flex/types";
 import type { WorkerInputs } from "../flex/worker-model";
-import { workerProviderShim } from "./shim";
+// The provider object is the shim package's module.exports, so Pulumi stores it
+// in state as a bare require() (see packages/provider-shim/index.js).
+import workerProviderShim = require("@flex-roster/provider-shim");
 
 export class FlexWorker extends pulumi.dynamic.Resource {
   declare readonly sid: pulumi.Output<string>;
@@ -13,13 +15,12 @@ export class FlexWorker extends pulumi.dynamic.Resource {
   declare readonly email: pulumi.Output<string>;
   declare readonly contactUri: pulumi.Output<string>;
   declare readonly channels: pulumi.Output<Record<string, ChannelSpec>>;
-  declare readonly activityName: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: WorkerInputs, opts?: pulumi.CustomResourceOptions) {
     super(
       workerProviderShim,
       name,
-      { ...args, sid: undefined, workspaceSid: undefined, activityName: undefined, unmanagedKeys: undefined },
+      { ...args, sid: undefined, workspaceSid: undefined },
       opts,
       "flex-roster",
       "Worker",
