@@ -65,7 +65,7 @@ export function scanProgress(io: CommandIO, enabled: boolean) {
   if (!enabled || !io.stderr.isTTY) return { update: (_p: ScanProgress) => {}, stop: () => {} };
   const bar = new SingleBar({
     stream: io.stderr,
-    format: "Scanning workers [{bar}] {value}/{total} {phase} | {duration_formatted} elapsed, ETA {eta_formatted}",
+    format: "Scanning workers [{bar}] {value}/{total}{phase} | {duration_formatted} elapsed, ETA {eta_formatted}",
     barCompleteChar: "#",
     barIncompleteChar: "-",
     hideCursor: true,
@@ -76,11 +76,11 @@ export function scanProgress(io: CommandIO, enabled: boolean) {
   return {
     update(p: ScanProgress) {
       if (!started) {
-        bar.start(Math.max(p.listed, 1), 0, { phase: "(listing)" });
+        bar.start(Math.max(p.listed, 1), 0, { phase: " (listing)" });
         started = true;
       }
       bar.setTotal(Math.max(p.listed, 1));
-      bar.update(p.done, { phase: p.listComplete ? "" : "(listing)" });
+      bar.update(p.done, { phase: p.listComplete ? "" : " (listing)" });
     },
     stop() {
       if (started) bar.stop();

@@ -41,6 +41,12 @@ describe("flex-roster doctor on a messy workspace", () => {
     expect(report.summary.healthy).toBe(s.planted.filter((p) => p.findings.length === 0).length);
   });
 
+  it("--workspace takes a WS SID too", async () => {
+    const r = await doctor({ json: true, workspace: s.emu.workspaceSid });
+    expect(r.code).toBe(3);
+    expect(JSON.parse(r.stdout).workspace).toEqual({ sid: s.emu.workspaceSid, friendlyName: "Flex Task Assignment" });
+  });
+
   it("names the seed-style patterns against the majority", async () => {
     const report = JSON.parse((await doctor({ json: true })).stdout);
     expect(report.patterns.majority).toMatchObject({ pattern: "client:<local>_40<domain>" });
