@@ -30,7 +30,7 @@ const workers = roster.agents.map(
 
 /** email → { sid, contactUri } */
 export const agents = Object.fromEntries(
-  workers.map(([agent, w]) => [agent.email, { sid: w.sid, contactUri: w.contactUri }]),
+  workers.map(([agent, w]) => [agent.email, { sid: w.id, contactUri: w.contactUri }]),
 );
 export const workspace = roster.workspace;
 export const agentCount = roster.agents.length;

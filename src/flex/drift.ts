@@ -8,7 +8,7 @@
 // and the engine plans a create.)
 
 import { isDeepStrictEqual } from "node:util";
-import type { WorkerInputs } from "./worker-model";
+import { channelSpec, type WorkerInputs } from "./worker-model";
 
 export type DriftKind = "in-sync" | "update" | "replace";
 
@@ -113,9 +113,10 @@ export function inPlaceChanges(desired: WorkerInputs, live: WorkerInputs): Findi
       }
     }
   }
-  for (const [name, want] of Object.entries(desired.channels)) {
-    const have = live.channels[name];
-    if (!have) {
+  for (const [name, wantState] of Object.entries(desired.channels)) {
+    const want = channelSpec(wantState);
+    const haveState = live.channels[name];
+    if (haveState === undefined) {
       out.push({
         field: "channels",
         path: `channels.${name}`,
@@ -124,6 +125,7 @@ export function inPlaceChanges(desired: WorkerInputs, live: WorkerInputs): Findi
       });
       continue;
     }
+    const have = channelSpec(haveState);
     if (have.capacity !== want.capacity) {
       add("channels", `channels.${name}.capacity`, have.capacity, want.capacity, `${name} capacity`);
     }

@@ -5,6 +5,21 @@
 
 import type { AgentSpec, ChannelSpec } from "./types";
 
+/**
+ * A channel as stored in provider inputs/state, in the roster's own short
+ * form: a capacity number when the channel is available (the usual case), or
+ * `{ capacity, available: false }`. Short because state is paid per worker.
+ */
+export type ChannelState = number | { capacity: number; available: boolean };
+
+export function channelState(spec: ChannelSpec): ChannelState {
+  return spec.available ? spec.capacity : { capacity: spec.capacity, available: false };
+}
+
+export function channelSpec(state: ChannelState): ChannelSpec {
+  return typeof state === "number" ? { capacity: state, available: true } : { capacity: state.capacity, available: state.available };
+}
+
 /** How the live `attributes` string parsed. Only "json-object" is healthy. */
 export type AttributesFormat = "json-object" | "invalid-json" | "not-an-object";
 
@@ -25,7 +40,7 @@ export interface WorkerInputs {
   extraAttributes: Record<string, unknown>;
   /** The roster owns the whole attributes object (drop unmanaged keys on write). Present only when true. */
   ownAllAttributes?: boolean;
-  channels: Record<string, ChannelSpec>;
+  channels: Record<string, ChannelState>;
   /**
    * Present only on a live worker whose attributes are unusable ("invalid-json",
    * "not-an-object"); desired never has it, so the diff shows it going away.
@@ -52,7 +67,7 @@ export function desiredWorker(workspace: string, agent: AgentSpec): WorkerInputs
     skills: [...agent.skills],
     levels: { ...agent.levels },
     extraAttributes: structuredClone(agent.attributes),
-    channels: Object.fromEntries(Object.entries(agent.channels).map(([k, v]) => [k, { ...v }])),
+    channels: Object.fromEntries(Object.entries(agent.channels).map(([k, v]) => [k, channelState(v)])),
   };
   if (agent.ownAllAttributes) out.ownAllAttributes = true;
   return out;
@@ -137,10 +152,10 @@ export function projectLive(
   for (const key of managedExtras) {
     if (key in a) extraAttributes[key] = structuredClone(a[key]);
   }
-  const liveChannels: Record<string, ChannelSpec> = {};
+  const liveChannels: Record<string, ChannelState> = {};
   for (const name of Object.keys(desired.channels)) {
     const ch = channels.find((c) => c.taskChannelUniqueName === name);
-    if (ch) liveChannels[name] = { capacity: ch.configuredCapacity, available: ch.available };
+    if (ch) liveChannels[name] = channelState({ capacity: ch.configuredCapacity, available: ch.available });
   }
   const out: WorkerOutputs = {
     sid: worker.sid,

@@ -6,7 +6,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { canonicalAttributes } from "../flex/attributes";
 import { classify, corruptionWarning, type Drift } from "../flex/drift";
 import { contactUriFor } from "../flex/identity";
-import { parseAttributes, projectLive, type WorkerInputs, type WorkerOutputs } from "../flex/worker-model";
+import { channelSpec, parseAttributes, projectLive, type WorkerInputs, type WorkerOutputs } from "../flex/worker-model";
 import { createClient } from "../twilio/client";
 import { resolveTwilioSettings, type ConfigLookup } from "../twilio/settings";
 import { isPreconditionFailed, isRestException, TaskRouter, type FetchedWorker } from "../twilio/taskrouter";
@@ -34,6 +34,16 @@ export function toInputs(o: WorkerOutputs): WorkerInputs {
   const out: Record<string, unknown> = {};
   for (const k of INPUT_KEYS) if (o[k] !== undefined) out[k] = o[k];
   return out as unknown as WorkerInputs;
+}
+
+/**
+ * What is stored as outputs: the live mirror without Twilio's SIDs. The worker
+ * SID is the resource id and the workspace is re-resolved (once per run), so
+ * neither needs to be in state twice.
+ */
+export function toState(o: WorkerOutputs): WorkerInputs {
+  const { sid: _sid, workspaceSid: _ws, ...rest } = o;
+  return rest;
 }
 
 export interface ProviderRuntimeOptions {
@@ -75,7 +85,8 @@ export class WorkerProvider implements pulumi.dynamic.ResourceProvider {
     if (news.friendlyName && news.contactUri !== contactUriFor(news.friendlyName)) {
       failures.push({ property: "contactUri", reason: `contactUri must be "${contactUriFor(news.friendlyName)}"` });
     }
-    for (const [name, ch] of Object.entries(news.channels ?? {})) {
+    for (const [name, state] of Object.entries(news.channels ?? {})) {
+      const ch = channelSpec(state);
       if (!Number.isInteger(ch.capacity) || ch.capacity < 0 || ch.capacity > 50) {
         failures.push({ property: "channels", reason: `channels.${name}.capacity must be 0..50` });
       }
@@ -83,7 +94,7 @@ export class WorkerProvider implements pulumi.dynamic.ResourceProvider {
     return { inputs: news, failures };
   }
 
-  async diff(_id: string, olds: WorkerOutputs, news: WorkerInputs): Promise<pulumi.dynamic.DiffResult> {
+  async diff(_id: string, olds: WorkerInputs, news: WorkerInputs): Promise<pulumi.dynamic.DiffResult> {
     const drift = classify(news, { ...olds, extraAttributes: olds.extraAttributes ?? {}, channels: olds.channels ?? {} });
     if (drift.kind === "replace") await this.warnOnce(news.email, drift);
     const flagChanged = Boolean(olds.ownAllAttributes) !== Boolean(news.ownAllAttributes);
@@ -102,14 +113,14 @@ export class WorkerProvider implements pulumi.dynamic.ResourceProvider {
     await engineWarn(msg);
   }
 
-  async read(id: string, props: WorkerOutputs): Promise<pulumi.dynamic.ReadResult> {
+  async read(id: string, props: WorkerInputs & { workspaceSid?: string }): Promise<pulumi.dynamic.ReadResult> {
     const tr = this.taskRouter();
     const wsSid = props.workspaceSid ?? (await tr.resolveWorkspace(props.workspace)).sid;
     const fetched = await tr.fetchWorker(wsSid, id);
     // Gone out of band: an empty id tells the engine to drop it, and the next diff plans a create.
     if (!fetched) return { id: "", props: {} };
     const outs = await this.project(tr, props, fetched);
-    return { id, props: outs, inputs: toInputs(outs) };
+    return { id, props: toState(outs), inputs: toInputs(outs) };
   }
 
   async create(inputs: WorkerInputs): Promise<pulumi.dynamic.CreateResult> {
@@ -120,7 +131,7 @@ export class WorkerProvider implements pulumi.dynamic.ResourceProvider {
     const existing = await this.adoptable(tr, ws.sid, inputs);
     if (existing) {
       const outs = await this.reconcile(tr, ws.sid, inputs, existing);
-      if (outs) return { id: outs.sid, outs };
+      if (outs) return { id: outs.sid, outs: toState(outs) };
     }
     const offline = await tr.activitySid(ws.sid, OFFLINE_ACTIVITY);
     let created: FetchedWorker;
@@ -132,13 +143,13 @@ export class WorkerProvider implements pulumi.dynamic.ResourceProvider {
       if (!again) throw this.explain(inputs, "create", err);
       const outs = await this.reconcile(tr, ws.sid, inputs, again);
       if (!outs) throw this.explain(inputs, "create", err);
-      return { id: outs.sid, outs };
+      return { id: outs.sid, outs: toState(outs) };
     }
     const outs = await this.reconcileChannels(tr, ws.sid, inputs, created);
-    return { id: outs.sid, outs };
+    return { id: outs.sid, outs: toState(outs) };
   }
 
-  async update(id: string, _olds: WorkerOutputs, news: WorkerInputs): Promise<pulumi.dynamic.UpdateResult> {
+  async update(id: string, _olds: WorkerInputs, news: WorkerInputs): Promise<pulumi.dynamic.UpdateResult> {
     const tr = this.taskRouter();
     const ws = await tr.resolveWorkspace(news.workspace);
     for (let attempt = 0; ; attempt++) {
@@ -149,8 +160,8 @@ export class WorkerProvider implements pulumi.dynamic.ResourceProvider {
         );
       }
       try {
-        const outs = await this.apply(tr, ws.sid, news, fetched, { allowReplace: false });
-        return { outs };
+        const outs = await this.apply(tr, ws.sid, news, fetched);
+        return { outs: toState(outs) };
       } catch (err) {
         if (isPreconditionFailed(err) && attempt === 0) continue; // re-read once
         if (isPreconditionFailed(err)) {
@@ -163,7 +174,7 @@ export class WorkerProvider implements pulumi.dynamic.ResourceProvider {
     }
   }
 
-  async delete(id: string, props: WorkerOutputs): Promise<void> {
+  async delete(id: string, props: WorkerInputs & { workspaceSid?: string }): Promise<void> {
     const tr = this.taskRouter();
     const wsSid = props.workspaceSid ?? (await tr.resolveWorkspace(props.workspace)).sid;
     await this.safeDelete(tr, wsSid, id, props.email || props.friendlyName);
@@ -206,7 +217,7 @@ export class WorkerProvider implements pulumi.dynamic.ResourceProvider {
       await this.safeDelete(tr, wsSid, existing.record.sid, inputs.email);
       return undefined;
     }
-    return this.apply(tr, wsSid, inputs, existing, { allowReplace: false });
+    return this.apply(tr, wsSid, inputs, existing);
   }
 
   /** Write the managed attributes (If-Match) and channels that differ; returns the new outputs. */
@@ -215,7 +226,6 @@ export class WorkerProvider implements pulumi.dynamic.ResourceProvider {
     wsSid: string,
     desired: WorkerInputs,
     fetched: FetchedWorker,
-    _opts: { allowReplace: boolean },
   ): Promise<WorkerOutputs> {
     const channels = await tr.listChannels(wsSid, fetched.record.sid);
     const live = projectLive(desired, { ...fetched.record, workspaceSid: wsSid }, channels);
@@ -259,8 +269,10 @@ export class WorkerProvider implements pulumi.dynamic.ResourceProvider {
     }
     const updated = await Promise.all(
       channels.map(async (c) => {
-        const want = desired.channels[c.taskChannelUniqueName];
-        if (!want || (want.capacity === c.configuredCapacity && want.available === c.available)) return c;
+        const wantState = desired.channels[c.taskChannelUniqueName];
+        if (wantState === undefined) return c;
+        const want = channelSpec(wantState);
+        if (want.capacity === c.configuredCapacity && want.available === c.available) return c;
         const params: { capacity?: number; available?: boolean } = {};
         if (want.capacity !== c.configuredCapacity) params.capacity = want.capacity;
         if (want.available !== c.available) params.available = want.available;

@@ -129,7 +129,10 @@ describe("WorkerProvider", () => {
     expect(diff.changes).toBe(true);
     expect(diff.replaces).toEqual([]);
     const res = await provider.update(id, read.props as WorkerOutputs, d);
-    expect((res.outs as WorkerOutputs).sid).toBe(id);
+    // Same worker (in place); SIDs are not repeated in state, the id carries it.
+    expect((await workers().list({ friendlyName: d.friendlyName })).map((w) => w.sid)).toEqual([id]);
+    expect(res.outs).not.toHaveProperty("sid");
+    expect(res.outs).toMatchObject({ fullName: "erin", channels: { chat: 2, voice: 1 } });
     const after = await attrsOf(id);
     expect(after.full_name).toBe("erin");
     expect(after.image_url).toBe("x");

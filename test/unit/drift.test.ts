@@ -3,7 +3,7 @@ import { canonicalAttributes, managedAttributes, unmanagedKeys } from "../../src
 import { classify, corruptionWarning } from "../../src/flex/drift";
 import { contactUriFor, flexIdentity } from "../../src/flex/identity";
 import type { AgentSpec } from "../../src/flex/types";
-import { desiredWorker, parseAttributes, projectLive, type LiveChannelRecord } from "../../src/flex/worker-model";
+import { channelSpec, channelState, desiredWorker, parseAttributes, projectLive, type LiveChannelRecord } from "../../src/flex/worker-model";
 
 function agent(over: Partial<AgentSpec> = {}): AgentSpec {
   const email = over.email ?? "bob@acme.com";
@@ -196,5 +196,20 @@ describe("attributes", () => {
     ["42", "not-an-object"],
   ])("parseAttributes(%j) → %s", (raw, format) => {
     expect(parseAttributes(raw).format).toBe(format);
+  });
+});
+
+describe("channel state (short form kept in Pulumi state)", () => {
+  it.each([
+    [{ capacity: 2, available: true }, 2],
+    [{ capacity: 0, available: true }, 0],
+    [{ capacity: 3, available: false }, { capacity: 3, available: false }],
+  ])("%j ⇄ %j", (spec, state) => {
+    expect(channelState(spec)).toEqual(state);
+    expect(channelSpec(state)).toEqual(spec);
+  });
+
+  it("desired workers use the short form", () => {
+    expect(desired.channels).toEqual({ chat: 3, voice: 1 });
   });
 });
