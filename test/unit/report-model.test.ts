@@ -202,6 +202,22 @@ describe("reasons", () => {
     ]);
   });
 
+  it("channels in the short state form (a number = available) compare with either form", () => {
+    const short = { ...desired, channels: { chat: 3, voice: { capacity: 1, available: false } } };
+    expect(inPlaceReasons(short, { ...desired, channels: { chat: 3, voice: { capacity: 1, available: false } } })).toEqual([]);
+    expect(inPlaceReasons({ ...desired, channels: { chat: { capacity: 3, available: true }, voice: 1 } }, { ...desired, channels: { chat: 3, voice: 1 } })).toEqual([]);
+    expect(inPlaceReasons(short, { ...desired, channels: { chat: 4, voice: 1 } }).map((x) => [x.key, x.from, x.to])).toEqual([
+      ["chat.capacity", 3, 4],
+      ["voice.available", false, true],
+    ]);
+  });
+
+  it("absent ownAllAttributes / attributesFormat mean false / json-object (the provider's short state)", () => {
+    const { ownAllAttributes: _o, attributesFormat: _f, ...lean } = desired;
+    expect(changeReasons(lean, desired)).toEqual([]);
+    expect(changeReasons(desired, lean)).toEqual([]);
+  });
+
   it("inputs a newer provider adds are shown generically; Pulumi bookkeeping never", () => {
     const r = inPlaceReasons({ ...desired, sid: "WK1", __provider: "a" }, { ...desired, sid: "WK2", __provider: "b", shift: "night" });
     expect(r.map((x) => [x.code, x.key, x.to])).toEqual([["other", "shift", "night"]]);
@@ -265,6 +281,12 @@ describe("buildPlan", () => {
   it("totals count workers; managed = in state before the plan", () => {
     expect(plan.totals).toEqual({ create: 2, update: 1, replace: 1, delete: 1, unchanged: 1, managed: 5 });
     expect(plan.unchangedKnown).toBe(true);
+  });
+
+  it("channels of new workers are given as capacity + availability, whatever the state form", () => {
+    const p = buildPlan(digest([step("create", nia, undefined, i(nia, { channels: { chat: 2, voice: { capacity: 0, available: false } } }))]));
+    expect(p.agents[0].channels).toEqual({ chat: { capacity: 2, available: true }, voice: { capacity: 0, available: false } });
+    expect(renderMarkdown(p)).toContain("new agent; channels `chat` 2, `voice` 0 (unavailable)");
   });
 
   it("a create for a worker that was in state is 'missing in Flex', a brand-new one 'new agent'", () => {

@@ -69,6 +69,7 @@ describe("report goldens on captured previews", () => {
       "clean",
       "contact-uri-corrupted",
       "invalid-roster",
+      "legacy-long-channel-state",
       "many-agents-added",
       "mass-removal",
       "skill-changed-out-of-band",
@@ -122,9 +123,9 @@ describe("what each captured scenario reports", () => {
     expect(r).toMatchObject({ key: "routing.skills", from: ["support", "sales"], to: ["support"] });
   });
 
-  it("capacity-changed: two updates naming the channel and both capacities", () => {
-    const plan = planOf("capacity-changed");
-    expect(rows("capacity-changed")).toEqual([
+  it.each(["capacity-changed", "legacy-long-channel-state"])("%s: two updates naming the channel and both capacities", (name) => {
+    const plan = planOf(name);
+    expect(rows(name)).toEqual([
       ["bob_40acme_2Ecom", "update", ["channel"]],
       ["jean_2Dluc_2Epicard_40acme_2Dcorp_2Ecom", "update", ["channel"]],
     ]);

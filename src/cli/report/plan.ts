@@ -4,7 +4,7 @@
 
 import { decodeFlexIdentity } from "../../flex/identity";
 import { parseUrn, type PreviewDigest, type PreviewStep } from "./digest";
-import { changeReasons, redact, type Reason } from "./reasons";
+import { changeReasons, channelOf, redact, type Reason } from "./reasons";
 
 /** The Pulumi type of a flex-roster worker (src/provider/worker.ts). */
 export const WORKER_TYPE = "pulumi-nodejs:dynamic/flex-roster:Worker";
@@ -16,9 +16,20 @@ export const ACTIONS: readonly Action[] = ["replace", "delete", "create", "updat
 export type ChangeAction = Exclude<Action, "same">;
 export const CHANGE_ACTIONS: readonly ChangeAction[] = ["replace", "delete", "create", "update"];
 
+/** A channel of a worker: capacity and availability (whatever form the state used). */
 export interface ChannelSummary {
   capacity?: unknown;
   available?: unknown;
+}
+
+function channelsOf(v: unknown): Record<string, ChannelSummary> | undefined {
+  if (v === null || typeof v !== "object" || Array.isArray(v)) return undefined;
+  const out: Record<string, ChannelSummary> = {};
+  for (const [name, ch] of Object.entries(v)) {
+    const c = channelOf(ch);
+    if (c) out[name] = { capacity: c.capacity, available: c.available };
+  }
+  return out;
 }
 
 export interface AgentPlan {
@@ -168,7 +179,8 @@ function planAgent(g: Group): AgentPlan {
           ? { code: "missing-in-flex", message: "the worker is missing in Flex (deleted outside flex-roster); it is created again from the roster" }
           : { code: "new-agent", message: "new agent in the roster" },
       );
-      if (desired?.channels && typeof desired.channels === "object") agent.channels = desired.channels as AgentPlan["channels"];
+      const ch = channelsOf(desired?.channels);
+      if (ch) agent.channels = ch;
       break;
     }
     case "delete":
@@ -203,9 +215,8 @@ function planAgent(g: Group): AgentPlan {
                 : "Pulumi plans an update (no managed field differs in the preview)",
         });
       }
-      if (action === "replace" && desired?.channels && typeof desired.channels === "object") {
-        agent.channels = desired.channels as AgentPlan["channels"];
-      }
+      const ch = channelsOf(desired?.channels);
+      if (action === "replace" && ch) agent.channels = ch;
       break;
     }
     case "same":

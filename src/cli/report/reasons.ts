@@ -98,6 +98,22 @@ function record(v: unknown): Record<string, unknown> {
   return isRecord(v) ? v : {};
 }
 
+export interface ChannelView {
+  capacity?: unknown;
+  available?: unknown;
+}
+
+/**
+ * A channel as stored in provider state, in either form the provider has used:
+ * the short one (a capacity number = available; `{capacity, available: false}`)
+ * or the long one (`{capacity, available}`). Undefined when absent.
+ */
+export function channelOf(v: unknown): ChannelView | undefined {
+  if (typeof v === "number" || v === SECRET) return { capacity: v, available: true };
+  if (isRecord(v)) return { capacity: v.capacity, available: "available" in v ? v.available : true };
+  return undefined;
+}
+
 /** Roles and skills are sets in Flex (the provider compares them so). */
 function sameSet(a: unknown, b: unknown): boolean {
   if (!Array.isArray(a) || !Array.isArray(b)) return isDeepStrictEqual(a, b);
@@ -214,18 +230,19 @@ export function inPlaceReasons(before: Props, desired: Props): Reason[] {
       if (!(key in extraWanted)) out.push(change("attribute", key, extraBefore[key], undefined, `attribute ${key} (removed)`));
     }
   }
-  if (before.ownAllAttributes !== undefined && before.ownAllAttributes !== desired.ownAllAttributes) {
-    out.push(change("setting", "ownAllAttributes", before.ownAllAttributes, desired.ownAllAttributes, "ownAllAttributes"));
+  // Absent means false (the provider stores the flag only when true).
+  if (Boolean(before.ownAllAttributes) !== Boolean(desired.ownAllAttributes)) {
+    out.push(change("setting", "ownAllAttributes", Boolean(before.ownAllAttributes), Boolean(desired.ownAllAttributes), "ownAllAttributes"));
   }
   const chBefore = record(before.channels);
   for (const [name, wantRaw] of Object.entries(record(desired.channels))) {
-    const want = record(wantRaw);
-    const have = chBefore[name];
-    if (!isRecord(have)) {
+    const want = channelOf(wantRaw) ?? {};
+    const have = channelOf(chBefore[name]);
+    if (!have) {
       out.push({
         code: "channel-missing",
         key: name,
-        to: wantRaw,
+        to: channelOf(wantRaw) ?? wantRaw,
         message: `channel ${name} is missing on the worker (is the task channel missing from the workspace?)`,
       });
       continue;
