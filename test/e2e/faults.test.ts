@@ -1,0 +1,85 @@
+// Faults lose nothing and a rerun converges: 429/5xx/dropped connections
+// during `pulumi up`, and a run killed half way (SIGKILL of the whole CLI
+// process group) followed by an ordinary rerun.
+
+import { spawn } from "node:child_process";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createFlexStack, STACK, type FlexStack } from "./helpers/flex-stack";
+import { ensurePulumi, ENSURE_PULUMI_TIMEOUT_MS, PULUMI_SCRIPT, baseEnv } from "./helpers/pulumi";
+
+function roster(n: number): string {
+  const agents = Array.from({ length: n }, (_, i) => `  - email: agent${i}@acme.com\n    fullName: Agent ${i}\n`);
+  return `workspace: Flex Task Assignment\ndefaults: { channels: { chat: 2, voice: 1 } }\nagents:\n${agents.join("")}`;
+}
+
+let stack: FlexStack | undefined;
+
+beforeAll(async () => {
+  await ensurePulumi();
+}, ENSURE_PULUMI_TIMEOUT_MS);
+
+afterEach(async () => {
+  await stack?.close();
+  stack = undefined;
+});
+
+async function workerNames(s: FlexStack): Promise<string[]> {
+  const list = await s.sdk.taskrouter.v1.workspaces(s.emulator.workspaceSid).workers.list({ pageSize: 1000 });
+  return list.map((w) => w.friendlyName).sort();
+}
+
+const expected = (n: number) => Array.from({ length: n }, (_, i) => `agent${i}_40acme_2Ecom`).sort();
+
+describe("faults", { timeout: 600_000 }, () => {
+  it("429, 500, 503 and dropped connections during up: every worker once, then no changes", async () => {
+    stack = await createFlexStack({ roster: roster(15) });
+    const c = stack.emulator.control;
+    c.injectFault({ kind: "429", rate: 0.25, seed: 7 });
+    c.injectFault({ kind: "503", rate: 0.1, seed: 11 });
+    c.injectFault({ kind: "500", method: "POST", count: 3 });
+    c.injectFault({ kind: "drop", count: 3 });
+    const up = await stack.pulumi(["up", "--yes", "--skip-preview"]);
+    expect(up.code, up.stdout + up.stderr).toBe(0);
+    expect(c.counters().faults).toBeGreaterThan(5);
+    c.clearFaults();
+    expect(await workerNames(stack)).toEqual(expected(15));
+    const again = await stack.pulumi(["preview", "--expect-no-changes"]);
+    expect(again.code, again.stdout + again.stderr).toBe(0);
+  });
+
+  it("a run killed half way loses nothing: the rerun adopts what was created and converges", async () => {
+    const n = 30;
+    stack = await createFlexStack({ roster: roster(n), latencyMs: 60 });
+    const s = stack;
+    // Start up in its own process group so the kill takes the CLI, the language host and the provider.
+    const child = spawn("bash", [PULUMI_SCRIPT, "up", "--yes", "--skip-preview", "--stack", STACK, "--non-interactive"], {
+      cwd: s.dir,
+      env: { ...baseEnv(), ...s.env },
+      detached: true,
+      stdio: "ignore",
+    });
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    const deadline = Date.now() + 240_000;
+    while (s.emulator.control.counters().byRoute["POST /v1/Workspaces/:WorkspaceSid/Workers"] === undefined ||
+      s.emulator.control.counters().byRoute["POST /v1/Workspaces/:WorkspaceSid/Workers"] < 8) {
+      if (Date.now() > deadline) throw new Error("up never started creating workers");
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    process.kill(-child.pid!, "SIGKILL");
+    await exited;
+    const partial = await workerNames(s);
+    expect(partial.length).toBeGreaterThanOrEqual(8);
+    expect(partial.length).toBeLessThan(n);
+
+    s.emulator.control.setLatency(0);
+    // A killed CLI leaves its lock behind; `pulumi cancel` is Pulumi's documented way to clear it.
+    const cancel = await s.pulumi(["cancel", "--yes"]);
+    expect(cancel.code, cancel.stdout + cancel.stderr).toBe(0);
+    const rerun = await s.pulumi(["up", "--yes", "--skip-preview"]);
+    expect(rerun.code, rerun.stdout + rerun.stderr).toBe(0);
+    expect(await workerNames(s)).toEqual(expected(n));
+    expect((await s.workerResources()).length).toBe(n);
+    const check = await s.pulumi(["preview", "--expect-no-changes"]);
+    expect(check.code, check.stdout + check.stderr).toBe(0);
+  });
+});
