@@ -40,7 +40,10 @@ export function defaultContext(): CliContext {
     env: process.env,
     stdout: (t) => void process.stdout.write(t),
     stderr: (t) => void process.stderr.write(t),
-    readStdin: () => readAll(process.stdin),
+    readStdin: () =>
+      process.stdin.isTTY
+        ? Promise.reject(new CliError("no input: pipe `pulumi preview --json` output in, or give --preview-json FILE"))
+        : readAll(process.stdin),
     setExitCode: (code) => {
       process.exitCode = code;
     },

@@ -3,10 +3,9 @@
 
 import { readFileSync } from "node:fs";
 import { Command, Option } from "commander";
-import { EXIT, defaultContext, type CliContext } from "../context";
+import { CliError, EXIT, defaultContext, type CliContext } from "../context";
 import { action, addOutputOptions, emitReport, guardPlan, type OutputOptions } from "../flow";
 import { DigestError, buildPlan, parseDigest, type ReportMode } from "../report";
-import { CliError } from "../context";
 
 interface ReportOpts extends OutputOptions {
   previewJson: string;
@@ -46,6 +45,7 @@ Example:
       try {
         text = opts.previewJson === "-" ? await ctx.readStdin() : readFileSync(opts.previewJson, "utf8");
       } catch (err) {
+        if (err instanceof CliError) throw err;
         throw new CliError(`cannot read ${opts.previewJson}: ${(err as Error).message}`);
       }
       let plan;
