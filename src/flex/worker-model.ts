@@ -49,6 +49,22 @@ export interface WorkerInputs {
   attributesFormat?: AttributesFormat;
 }
 
+/** Every provider input key, in display order (reports and read's `inputs` use it). */
+export const INPUT_KEYS = [
+  "workspace",
+  "friendlyName",
+  "email",
+  "contactUri",
+  "fullName",
+  "roles",
+  "skills",
+  "levels",
+  "extraAttributes",
+  "ownAllAttributes",
+  "channels",
+  "attributesFormat",
+] as const satisfies readonly (keyof WorkerInputs)[];
+
 /** Provider outputs: the inputs mirrored from live plus what Twilio assigned. */
 export interface WorkerOutputs extends WorkerInputs {
   sid: string;

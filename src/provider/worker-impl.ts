@@ -6,29 +6,13 @@ import type * as pulumi from "@pulumi/pulumi";
 import { canonicalAttributes } from "../flex/attributes";
 import { classify, corruptionWarning, type Drift } from "../flex/drift";
 import { contactUriFor } from "../flex/identity";
-import { channelSpec, parseAttributes, projectLive, type WorkerInputs, type WorkerOutputs } from "../flex/worker-model";
+import { channelSpec, INPUT_KEYS, parseAttributes, projectLive, type WorkerInputs, type WorkerOutputs } from "../flex/worker-model";
 import { createClient } from "../twilio/client";
 import { resolveTwilioSettings, type ConfigLookup } from "../twilio/settings";
 import { isPreconditionFailed, isRestException, TaskRouter, type FetchedWorker } from "../twilio/taskrouter";
 import { engineWarn } from "./engine-log";
 
 export const OFFLINE_ACTIVITY = "Offline";
-
-/** Input keys (everything else in outputs is Twilio's). */
-const INPUT_KEYS: (keyof WorkerInputs)[] = [
-  "workspace",
-  "friendlyName",
-  "email",
-  "contactUri",
-  "fullName",
-  "roles",
-  "skills",
-  "levels",
-  "extraAttributes",
-  "ownAllAttributes",
-  "channels",
-  "attributesFormat",
-];
 
 export function toInputs(o: WorkerOutputs): WorkerInputs {
   const out: Record<string, unknown> = {};

@@ -5,6 +5,7 @@
 // a secret stays "[secret]".
 
 import { isDeepStrictEqual } from "node:util";
+import { INPUT_KEYS } from "../../flex/worker-model";
 
 export type ReasonCode =
   /** create: the agent is new in the roster */
@@ -46,21 +47,8 @@ export interface Reason {
   message: string;
 }
 
-/** Provider input keys (src/flex/worker-model.ts WorkerInputs). */
-export const INPUT_KEYS = [
-  "workspace",
-  "friendlyName",
-  "email",
-  "contactUri",
-  "fullName",
-  "roles",
-  "skills",
-  "levels",
-  "extraAttributes",
-  "ownAllAttributes",
-  "channels",
-  "attributesFormat",
-] as const;
+/** Provider input keys, shared with the provider. */
+export { INPUT_KEYS };
 
 /** Keys that are never inputs (outputs Twilio assigns, Pulumi's own bookkeeping). */
 const IGNORED_KEYS = new Set(["__provider", "sid", "workspaceSid", "activityName", "unmanagedKeys"]);
