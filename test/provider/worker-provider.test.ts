@@ -167,4 +167,33 @@ describe("WorkerProvider", () => {
     expect((await workers().list({ friendlyName: d.friendlyName })).map((w) => w.sid)).toEqual([id]);
     expect(tr.client.http.calls.retries).toBeGreaterThanOrEqual(4);
   });
+
+  it("update re-reads once on 412 (ETag changed under it) and reports clearly when it keeps changing", async () => {
+    const d = desired("ivy@acme.com");
+    const { id } = await provider.create(d);
+    let races = 0;
+    // Another writer touches the worker right after each of our reads, so our If-Match is stale.
+    class RacingTaskRouter extends TaskRouter {
+      limit = 1;
+      override async fetchWorker(ws: string, sid: string) {
+        const got = await super.fetchWorker(ws, sid);
+        if (races < this.limit) {
+          races++;
+          await workers()(sid).update({ attributes: JSON.stringify({ ...(await attrsOf(sid)), note: `race ${races}` }) });
+        }
+        return got;
+      }
+    }
+    const racing = new RacingTaskRouter(tr.client);
+    const news = { ...d, fullName: "Ivy Renamed" };
+    await new WorkerProvider(racing).update(id, d, news);
+    expect(races).toBe(1);
+    expect(await attrsOf(id)).toMatchObject({ full_name: "Ivy Renamed", note: "race 1" });
+
+    races = 0;
+    racing.limit = 99;
+    await expect(new WorkerProvider(racing).update(id, d, { ...d, fullName: "Ivy Again" })).rejects.toThrow(
+      /ivy@acme.com: worker WK[0-9a-f]{32} changed while flex-roster was updating it \(HTTP 412, ETag mismatch twice\)/,
+    );
+  });
 });
