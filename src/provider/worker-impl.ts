@@ -58,8 +58,10 @@ export class WorkerProvider implements pulumi.dynamic.ResourceProvider {
   }
 
   private options(): ProviderRuntimeOptions {
-    const raw = this.lookup("flex-roster:allowBusyDelete") ?? process.env.FLEX_ROSTER_ALLOW_BUSY_DELETE;
-    return { allowBusyDelete: raw === "true" || raw === "1" };
+    // Either switch allows it: the env var is an operator's one-off override of the
+    // stack's setting (which Pulumi.yaml defaults to false).
+    const on = (v: string | undefined) => v === "true" || v === "1";
+    return { allowBusyDelete: on(this.lookup("flex-roster:allowBusyDelete")) || on(process.env.FLEX_ROSTER_ALLOW_BUSY_DELETE) };
   }
 
   async check(_olds: unknown, news: WorkerInputs): Promise<pulumi.dynamic.CheckResult> {
