@@ -220,11 +220,18 @@ describe("scripts/pulumi fills in local defaults only where nothing is set", () 
   });
 
   it("the dev-only passphrase applies to the dev stack alone", async () => {
-    for (const args of [["up", "--stack", "dev"], ["up", "-s", "dev"], ["up", "--stack=dev"], ["up", "--stack", "org/proj/dev"]]) {
+    for (const args of [
+      ["up", "--stack", "dev"],
+      ["up", "-s", "dev"],
+      ["up", "--stack=dev"],
+      ["up", "--stack", "org/proj/dev"],
+      ["stack", "init", "dev"],
+      ["stack", "select", "--create", "dev"],
+    ]) {
       expect((await run(args)).env.PULUMI_CONFIG_PASSPHRASE, args.join(" ")).toBe("flex-roster-dev");
     }
     expect((await run(["up"], { PULUMI_STACK: "dev" })).env.PULUMI_CONFIG_PASSPHRASE).toBe("flex-roster-dev");
-    for (const args of [["up"], ["up", "--stack", "prod"], ["up", "--stack", "devx"], ["up", "-s", "dev", "-s", "prod"]]) {
+    for (const args of [["up"], ["up", "--stack", "prod"], ["up", "--stack", "devx"], ["up", "-s", "dev", "-s", "prod"], ["stack", "init", "prod"], ["stack", "ls"]]) {
       expect((await run(args)).env.PULUMI_CONFIG_PASSPHRASE, args.join(" ")).toBeUndefined();
     }
     // A passphrase file set (even with an unset passphrase) means the user chose.
