@@ -131,6 +131,23 @@ export function emitReport(
   return report;
 }
 
+/** Options shared by `preview` and `up`. */
+export interface GuardedPlanOptions extends OutputOptions, StackOptions {
+  allowMassRemoval?: boolean;
+}
+
+/**
+ * The first half of `preview` and `up`: a refreshing preview, the guard on its
+ * plan, the report. `stop` is the exit code when the command must not go on.
+ */
+export async function guardedPlan(ctx: CliContext, sel: StackSelection, pulumiArgs: string[], opts: GuardedPlanOptions) {
+  const { plan } = await previewPlan(ctx, sel, pulumiArgs);
+  const guard = plan.failed ? undefined : guardPlan(ctx, plan, !!opts.allowMassRemoval);
+  emitReport(ctx, plan, { ...opts, mode: "plan", guard });
+  const stop = plan.failed ? EXIT.ERROR : guard?.status === "blocked" ? EXIT.BLOCKED : undefined;
+  return { plan, guard, stop };
+}
+
 /** Wrap a command body: CliError → its code, anything else → 1, printed once. */
 export function action<A extends unknown[]>(
   ctx: CliContext,

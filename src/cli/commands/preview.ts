@@ -3,21 +3,7 @@
 
 import { Command } from "commander";
 import { EXIT, defaultContext, type CliContext } from "../context";
-import {
-  action,
-  addOutputOptions,
-  addStackOptions,
-  emitReport,
-  guardPlan,
-  previewPlan,
-  stackSelection,
-  type OutputOptions,
-  type StackOptions,
-} from "../flow";
-
-interface PreviewOpts extends OutputOptions, StackOptions {
-  allowMassRemoval?: boolean;
-}
+import { action, addOutputOptions, addStackOptions, guardedPlan, stackSelection, type GuardedPlanOptions } from "../flow";
 
 export function register(program: Command, ctx: CliContext = defaultContext()): Command {
   const cmd = program
@@ -42,12 +28,9 @@ Example:
   flex-roster preview --stack prod --out comment.md --summary-json summary.json`,
   );
   cmd.action(
-    action(ctx, "preview", async (pulumiArgs: string[], opts: PreviewOpts) => {
-      const { plan } = await previewPlan(ctx, stackSelection(ctx, opts), pulumiArgs);
-      const guard = plan.failed ? undefined : guardPlan(ctx, plan, !!opts.allowMassRemoval);
-      emitReport(ctx, plan, { ...opts, mode: "plan", guard });
-      if (plan.failed) return EXIT.ERROR;
-      return guard?.status === "blocked" ? EXIT.BLOCKED : EXIT.OK;
+    action(ctx, "preview", async (pulumiArgs: string[], opts: GuardedPlanOptions) => {
+      const { stop } = await guardedPlan(ctx, stackSelection(ctx, opts), pulumiArgs, opts);
+      return stop ?? EXIT.OK;
     }),
   );
   return cmd;

@@ -9,23 +9,10 @@
 
 import { Command } from "commander";
 import { EXIT, defaultContext, type CliContext } from "../context";
-import {
-  action,
-  addOutputOptions,
-  addStackOptions,
-  emitReport,
-  guardPlan,
-  previewPlan,
-  stackSelection,
-  type OutputOptions,
-  type StackOptions,
-} from "../flow";
+import { action, addOutputOptions, addStackOptions, guardedPlan, stackSelection, type GuardedPlanOptions } from "../flow";
 import { upArgs } from "../pulumi";
 import { hasChanges } from "../report";
 
-interface UpOpts extends OutputOptions, StackOptions {
-  allowMassRemoval?: boolean;
-}
 
 export function register(program: Command, ctx: CliContext = defaultContext()): Command {
   const cmd = program
@@ -51,13 +38,10 @@ Example:
   FLEX_ROSTER_STACK=prod flex-roster up --out applied.md`,
   );
   cmd.action(
-    action(ctx, "up", async (pulumiArgs: string[], opts: UpOpts) => {
+    action(ctx, "up", async (pulumiArgs: string[], opts: GuardedPlanOptions) => {
       const sel = stackSelection(ctx, opts);
-      const { plan } = await previewPlan(ctx, sel, pulumiArgs);
-      const guard = plan.failed ? undefined : guardPlan(ctx, plan, !!opts.allowMassRemoval);
-      emitReport(ctx, plan, { ...opts, mode: "plan", guard });
-      if (plan.failed) return EXIT.ERROR;
-      if (guard?.status === "blocked") return EXIT.BLOCKED;
+      const { plan, stop } = await guardedPlan(ctx, sel, pulumiArgs, opts);
+      if (stop !== undefined) return stop;
       if (!hasChanges(plan) && !plan.stackChanges) {
         ctx.stderr("flex-roster up: nothing to apply\n");
         return EXIT.OK;
