@@ -13,6 +13,8 @@ import { REPORT_MARKER } from "../../src/cli/report";
 const ROOT = path.resolve(__dirname, "..", "..");
 const WF_DIR = path.join(ROOT, ".github", "workflows");
 const workflows = readdirSync(WF_DIR).filter((f) => f.endsWith(".yml")).sort();
+/** The GitOps flow's workflows; test.yml is the project's own test run. */
+const GITOPS = ["apply.yml", "drift.yml", "preview.yml"];
 
 let actionlint = "";
 const tmp = mkdtempSync(path.join(os.tmpdir(), "flex-roster-actionlint-"));
@@ -43,8 +45,16 @@ const steps = (wf: Wf) => Object.values(wf.jobs).flatMap((j) => j.steps);
 const runText = (wf: Wf) => steps(wf).map((s) => `${s.run ?? ""}\n${s.with?.script ?? ""}`).join("\n");
 
 describe("GitHub workflows", () => {
-  it("are preview.yml, apply.yml and drift.yml", () => {
-    expect(workflows).toEqual(["apply.yml", "drift.yml", "preview.yml"]);
+  it("are the GitOps trio (preview.yml, apply.yml, drift.yml) and test.yml", () => {
+    expect(workflows).toEqual([...GITOPS, "test.yml"]);
+  });
+
+  it("test.yml: runs the project's tests through .ci/run, read-only, no secrets", () => {
+    const wf = load("test.yml");
+    expect(Object.keys(wf.on).sort()).toEqual(["pull_request", "push"]);
+    expect(wf.permissions).toEqual({ contents: "read" });
+    expect(runText(wf)).toContain("bash .ci/run");
+    expect(readFileSync(path.join(WF_DIR, "test.yml"), "utf8")).not.toContain("secrets.");
   });
 
   it("actionlint accepts them (exit 0)", () => {
@@ -78,8 +88,8 @@ describe("GitHub workflows", () => {
     }
   });
 
-  it("every workflow has least-privilege permissions, the stack variable and the build cache", () => {
-    for (const f of workflows) {
+  it("every GitOps workflow has least-privilege permissions, the stack variable and the build cache", () => {
+    for (const f of GITOPS) {
       const wf = load(f);
       expect(wf.permissions, f).toBeDefined();
       expect(wf.permissions.contents, f).toBe("read");
