@@ -81,15 +81,31 @@ export class WorkerProvider implements pulumi.dynamic.ResourceProvider {
   }
 
   async diff(_id: string, olds: WorkerInputs, news: WorkerInputs): Promise<pulumi.dynamic.DiffResult> {
-    const drift = classify(news, { ...olds, extraAttributes: olds.extraAttributes ?? {}, channels: olds.channels ?? {} });
+    // Writing the workspace by name instead of SID (or back) is the same workspace:
+    // record the new spelling in place rather than recreate every worker.
+    const sameWorkspace = olds.workspace !== news.workspace && (await this.sameWorkspace(olds.workspace, news.workspace));
+    const live = {
+      ...olds,
+      workspace: sameWorkspace ? news.workspace : olds.workspace,
+      extraAttributes: olds.extraAttributes ?? {},
+      channels: olds.channels ?? {},
+    };
+    const drift = classify(news, live);
     if (drift.kind === "replace") await this.warnOnce(news.email, drift);
     const flagChanged = Boolean(olds.ownAllAttributes) !== Boolean(news.ownAllAttributes);
     return {
-      changes: drift.kind !== "in-sync" || flagChanged,
+      changes: drift.kind !== "in-sync" || flagChanged || sameWorkspace,
       replaces: [...new Set(drift.corruptions.map((c) => c.field))],
       // Friendly names are unique per workspace: the old worker must go first.
       deleteBeforeReplace: true,
     };
+  }
+
+  private async sameWorkspace(a: string | undefined, b: string): Promise<boolean> {
+    if (!a) return false;
+    const tr = this.taskRouter();
+    const [wa, wb] = await Promise.all([tr.resolveWorkspace(a), tr.resolveWorkspace(b)]);
+    return wa.sid === wb.sid;
   }
 
   private async warnOnce(email: string, drift: Drift) {

@@ -196,4 +196,15 @@ describe("WorkerProvider", () => {
       /ivy@acme.com: worker WK[0-9a-f]{32} changed while flex-roster was updating it \(HTTP 412, ETag mismatch twice\)/,
     );
   });
+
+  it("naming the workspace by SID instead of friendly name updates in place, a different workspace replaces", async () => {
+    const d = desired("jack@acme.com");
+    const { id, outs } = await provider.create(d);
+    const read = await provider.read(id, outs as WorkerOutputs);
+    const bySid = { ...d, workspace: emu.workspaceSid };
+    expect(await provider.diff(id, read.props as WorkerInputs, bySid)).toEqual({ changes: true, replaces: [], deleteBeforeReplace: true });
+    const other = await tr.client.twilio.taskrouter.v1.workspaces.create({ friendlyName: "Other Flex" });
+    const elsewhere = await provider.diff(id, read.props as WorkerInputs, { ...d, workspace: other.sid });
+    expect(elsewhere.replaces).toEqual(["workspace"]);
+  });
 });
