@@ -1,6 +1,7 @@
-// The real worker provider. The serialized closure in Pulumi state is only a
-// shim (see shim.ts) that loads this module from the installed project, so a
-// fix here reaches every existing resource on the next run.
+// The real worker provider. Pulumi state holds only a require() of the
+// @flex-roster/provider-shim package (packages/provider-shim), which loads this
+// module from the project at run time, so a fix here reaches every existing
+// resource on the next run.
 
 import type * as pulumi from "@pulumi/pulumi";
 import { canonicalAttributes } from "../flex/attributes";
@@ -212,14 +213,14 @@ export class WorkerProvider implements pulumi.dynamic.ResourceProvider {
 
   /** Adopt an existing worker: fix it in place, or delete it if corrupted (returns undefined: create a fresh one). */
   private async reconcile(tr: TaskRouter, wsSid: string, inputs: WorkerInputs, existing: FetchedWorker) {
-    const live = await this.project(tr, { ...inputs }, existing);
-    const drift = classify(inputs, live);
+    const channels = await tr.listChannels(wsSid, existing.record.sid);
+    const drift = classify(inputs, projectLive(inputs, existing.record, channels));
     if (drift.kind === "replace") {
       await this.warnOnce(inputs.email, drift);
       await this.safeDelete(tr, wsSid, existing.record.sid, inputs.email);
       return undefined;
     }
-    return this.apply(tr, wsSid, inputs, existing);
+    return this.apply(tr, wsSid, inputs, existing, channels);
   }
 
   /** Write the managed attributes (If-Match) and channels that differ; returns the new outputs. */
@@ -228,8 +229,9 @@ export class WorkerProvider implements pulumi.dynamic.ResourceProvider {
     wsSid: string,
     desired: WorkerInputs,
     fetched: FetchedWorker,
+    listed?: Awaited<ReturnType<TaskRouter["listChannels"]>>,
   ): Promise<WorkerOutputs> {
-    const channels = await tr.listChannels(wsSid, fetched.record.sid);
+    const channels = listed ?? (await tr.listChannels(wsSid, fetched.record.sid));
     const live = projectLive(desired, { ...fetched.record, workspaceSid: wsSid }, channels);
     const drift = classify(desired, live);
     if (drift.kind === "replace") {
