@@ -201,6 +201,7 @@ describe("scripts/pulumi fills in local defaults only where nothing is set", () 
     const seen = await run(["preview", "--stack", "prod"]);
     expect(seen.env.PULUMI_SKIP_UPDATE_CHECK).toBe("true");
     expect(seen.env.PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION).toBe("true");
+    expect(seen.env.PULUMI_NODEJS_TRANSPILE_ONLY).toBe("true");
     expect(seen.env.PULUMI_BACKEND_URL).toBe(`file://${path.join(REPO_ROOT, ".pulumi-state")}`);
     expect(existsSync(path.join(REPO_ROOT, ".pulumi-state"))).toBe(true);
     expect(seen.env.PULUMI_CONFIG_PASSPHRASE).toBeUndefined();
@@ -210,10 +211,12 @@ describe("scripts/pulumi fills in local defaults only where nothing is set", () 
     const seen = await run(["up", "--stack", "dev"], {
       PULUMI_SKIP_UPDATE_CHECK: "false",
       PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "false",
+      PULUMI_NODEJS_TRANSPILE_ONLY: "false",
       PULUMI_BACKEND_URL: "file:///somewhere/else",
       PULUMI_CONFIG_PASSPHRASE: "mine",
     });
     expect(seen.env.PULUMI_SKIP_UPDATE_CHECK).toBe("false");
+    expect(seen.env.PULUMI_NODEJS_TRANSPILE_ONLY).toBe("false");
     expect(seen.env.PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION).toBe("false");
     expect(seen.env.PULUMI_BACKEND_URL).toBe("file:///somewhere/else");
     expect(seen.env.PULUMI_CONFIG_PASSPHRASE).toBe("mine");
