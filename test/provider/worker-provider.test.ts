@@ -7,7 +7,10 @@ import { contactUriFor, flexIdentity } from "../../src/flex/identity";
 import type { AgentSpec } from "../../src/flex/types";
 import { desiredWorker, type WorkerInputs, type WorkerOutputs } from "../../src/flex/worker-model";
 import { toInputs, WorkerProvider } from "../../src/provider/worker-impl";
+import twilio from "twilio";
+import { BaseUrlRequestClient } from "../../src/twilio/base-url";
 import { createClient } from "../../src/twilio/client";
+import { ResilientRequestClient } from "../../src/twilio/http";
 import { TaskRouter } from "../../src/twilio/taskrouter";
 
 let emu: Emulator;
@@ -206,5 +209,31 @@ describe("WorkerProvider", () => {
     const other = await tr.client.twilio.taskrouter.v1.workspaces.create({ friendlyName: "Other Flex" });
     const elsewhere = await provider.diff(id, read.props as WorkerInputs, { ...d, workspace: other.sid });
     expect(elsewhere.replaces).toEqual(["workspace"]);
+  });
+
+  it("a create whose response is lost after it landed is retried and adopted, never duplicated", async () => {
+    // The first POST /Workers reaches the emulator and creates the worker, then its
+    // response is thrown away as if the connection had reset: the retry must adopt it.
+    let lost = 0;
+    const real = new BaseUrlRequestClient(emu.url);
+    const lossy = {
+      async request<T>(opts: Parameters<typeof real.request<T>>[0]) {
+        const res = await real.request<T>(opts);
+        if (opts.method.toUpperCase() === "POST" && /\/Workers$/.test(new URL(opts.uri).pathname) && lost === 0) {
+          lost++;
+          throw Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
+        }
+        return res;
+      },
+    };
+    const http = new ResilientRequestClient(lossy, { concurrency: 4, baseDelayMs: 10 });
+    const settings = tr.client.settings;
+    const client = { twilio: twilio(settings.username, settings.password, { accountSid: settings.accountSid, httpClient: http as never }), http, settings };
+    const d = desired("kim@acme.com");
+    const { id } = await new WorkerProvider(new TaskRouter(client)).create(d);
+    expect(lost).toBe(1);
+    expect((await workers().list({ friendlyName: d.friendlyName })).map((w) => w.sid)).toEqual([id]);
+    expect((await attrsOf(id)).contact_uri).toBe("client:kim_40acme_2Ecom");
+    expect(http.calls.toJSON().byRoute["POST /v1/Workspaces/{WS}/Workers"]).toBe(2);
   });
 });
