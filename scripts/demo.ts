@@ -20,12 +20,13 @@ function step(title: string) {
 
 /** Run scripts/pulumi, streaming its output; resolves with the exit code and captured text. */
 function pulumi(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; out: string }> {
+  return run(["bash", path.join(ROOT, "scripts", "pulumi"), ...args, "--stack", STACK, "--non-interactive"], env);
+}
+
+/** Run a command in the project directory, streaming its output. */
+function run([cmd, ...args]: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {
-    const child = spawn("bash", [path.join(ROOT, "scripts", "pulumi"), ...args, "--stack", STACK, "--non-interactive"], {
-      cwd: ROOT,
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(cmd, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     child.stdout.on("data", (d) => {
       out += d;
@@ -80,6 +81,10 @@ async function main() {
     if (!/client:bob_40acme_2Ecom/.test(preview.out) || !/replace/i.test(preview.out)) {
       throw new Error("preview did not show the replacement of Bob's worker");
     }
+
+    step("flex-roster drift: the scheduled drift check and PR report see the same thing (exit 2 = drift)");
+    const drift = await run(["bash", path.join(ROOT, "bin", "flex-roster"), "drift", "--stack", STACK], env);
+    if (drift.code !== 2 || !drift.out.includes("bob@acme.com")) throw new Error(`drift check exited ${drift.code}, expected 2 naming bob@acme.com`);
 
     step("pulumi up: recreate the corrupted worker, leave everyone else alone");
     await must(["up", "--yes", "--skip-preview"], env);

@@ -14,6 +14,7 @@ it("npm run demo: up, out-of-band corruption, preview explains, up repairs, no c
   expect(r.code, out.slice(-4000)).toBe(0);
   expect(out).toContain('bob@acme.com: contact_uri "client:bob" is not canonical "client:bob_40acme_2Ecom"');
   expect(out).toMatch(/\+-1 to replace/);
+  expect(out).toContain("contact_uri `client:bob` is not canonical; expected `client:bob_40acme_2Ecom`");
   expect(out).toMatch(/Bob's worker: +WK[0-9a-f]{32} -> WK[0-9a-f]{32} \(recreated: true\)/);
   expect(out).toContain("Demo passed");
   expect(out).not.toContain("emulator-dev-auth-token");
