@@ -40,6 +40,8 @@ export class WorkerProvider implements pulumi.dynamic.ResourceProvider {
   private lookup: ConfigLookup = () => undefined;
   private tr?: TaskRouter;
   private readonly warned = new Set<string>();
+  /** Adoption lookups made by check, by friendly name, for the create that follows. */
+  private readonly pendingLookups = new Map<string, Promise<FetchedWorker | undefined>>();
 
   /** Tests pass a TaskRouter directly. */
   constructor(taskRouter?: TaskRouter) {
@@ -65,8 +67,11 @@ export class WorkerProvider implements pulumi.dynamic.ResourceProvider {
     return { allowBusyDelete: on(this.lookup("flex-roster:allowBusyDelete")) || on(process.env.FLEX_ROSTER_ALLOW_BUSY_DELETE) };
   }
 
-  async check(_olds: unknown, news: WorkerInputs): Promise<pulumi.dynamic.CheckResult> {
+  async check(olds: Partial<WorkerInputs> | undefined, news: WorkerInputs): Promise<pulumi.dynamic.CheckResult> {
     const failures: pulumi.dynamic.CheckFailure[] = [];
+    // A new resource: say in the preview when create will adopt a corrupted worker
+    // and recreate it (brownfield), since the plan itself can only show "create".
+    if (!olds || Object.keys(olds).length === 0) await this.previewAdoption(news);
     if (!news.friendlyName) failures.push({ property: "friendlyName", reason: "friendlyName (the Flex identity) is required" });
     if (!news.workspace) failures.push({ property: "workspace", reason: "workspace is required" });
     if (news.friendlyName && news.contactUri !== contactUriFor(news.friendlyName)) {
@@ -79,6 +84,31 @@ export class WorkerProvider implements pulumi.dynamic.ResourceProvider {
       }
     }
     return { inputs: news, failures };
+  }
+
+  /** Best effort: a lookup that fails here fails again, with a real error, in create. */
+  private async previewAdoption(news: WorkerInputs): Promise<void> {
+    if (!news.workspace || !news.friendlyName) return;
+    try {
+      const tr = this.taskRouter();
+      const ws = await tr.resolveWorkspace(news.workspace);
+      const lookup = this.adoptable(tr, ws.sid, news);
+      // create runs right after check in the same process: let it reuse this lookup.
+      this.pendingLookups.set(news.friendlyName, lookup);
+      const existing = await lookup;
+      if (!existing) return;
+      const channels = await tr.listChannels(ws.sid, existing.record.sid);
+      const drift = classify(news, projectLive(news, existing.record, channels));
+      if (drift.kind !== "replace") return;
+      const why = drift.corruptions.map((c) => c.message).join("; ");
+      await this.warnOnce(
+        news.email,
+        drift,
+        `${news.email}: create adopts the existing worker ${existing.record.sid}, but ${why}; it will be recreated (the agent must sign in again)`,
+      );
+    } catch {
+      // Nothing to add to the preview.
+    }
   }
 
   async diff(_id: string, olds: WorkerInputs, news: WorkerInputs): Promise<pulumi.dynamic.DiffResult> {
@@ -109,8 +139,8 @@ export class WorkerProvider implements pulumi.dynamic.ResourceProvider {
     return wa.sid === wb.sid;
   }
 
-  private async warnOnce(email: string, drift: Drift) {
-    const msg = corruptionWarning(email, drift);
+  private async warnOnce(email: string, drift: Drift, message?: string) {
+    const msg = message ?? corruptionWarning(email, drift);
     if (this.warned.has(msg)) return;
     this.warned.add(msg);
     await engineWarn(msg);
@@ -131,7 +161,9 @@ export class WorkerProvider implements pulumi.dynamic.ResourceProvider {
     const ws = await tr.resolveWorkspace(inputs.workspace);
     // Create-or-adopt: a worker with this friendly name (Flex's, or ours from a
     // run that timed out) is taken over, never duplicated.
-    const existing = await this.adoptable(tr, ws.sid, inputs);
+    const pending = this.pendingLookups.get(inputs.friendlyName);
+    this.pendingLookups.delete(inputs.friendlyName);
+    const existing = await (pending?.catch(() => undefined) ?? this.adoptable(tr, ws.sid, inputs));
     if (existing) {
       const outs = await this.reconcile(tr, ws.sid, inputs, existing);
       if (outs) return { id: outs.sid, outs: toState(outs) };

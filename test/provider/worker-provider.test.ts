@@ -1,7 +1,7 @@
 // The worker provider's methods against the emulator over HTTP with the real
 // twilio SDK (no Pulumi engine): the lifecycle semantics in isolation.
 
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { startEmulator, type Emulator } from "../../emulator";
 import { contactUriFor, flexIdentity } from "../../src/flex/identity";
 import type { AgentSpec } from "../../src/flex/types";
@@ -235,5 +235,26 @@ describe("WorkerProvider", () => {
     expect((await workers().list({ friendlyName: d.friendlyName })).map((w) => w.sid)).toEqual([id]);
     expect((await attrsOf(id)).contact_uri).toBe("client:kim_40acme_2Ecom");
     expect(http.calls.toJSON().byRoute["POST /v1/Workspaces/{WS}/Workers"]).toBe(2);
+  });
+
+  it("check of a new agent warns in the preview when create will adopt and recreate a corrupted worker", async () => {
+    const d = desired("lena@acme.com");
+    const pre = await workers().create({ friendlyName: d.friendlyName, attributes: JSON.stringify({ contact_uri: "client:lena" }) });
+    await workers().create({ friendlyName: "mo_40acme_2Ecom", attributes: JSON.stringify({ contact_uri: "client:mo_40acme_2Ecom" }) });
+    const lines: string[] = [];
+    const spy = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    try {
+      await provider.check({}, d);
+      await provider.check({}, desired("mo@acme.com")); // healthy worker: adopted quietly
+      await provider.check(d, d); // an existing resource: no lookup
+    } finally {
+      spy.mockRestore();
+    }
+    expect(lines).toEqual([
+      `warning: lena@acme.com: create adopts the existing worker ${pre.sid}, but contact_uri "client:lena" is not canonical "client:lena_40acme_2Ecom"; it will be recreated (the agent must sign in again)\n`,
+    ]);
   });
 });
