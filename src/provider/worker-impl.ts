@@ -40,6 +40,7 @@ export class WorkerProvider implements pulumi.dynamic.ResourceProvider {
   private lookup: ConfigLookup = () => undefined;
   private tr?: TaskRouter;
   private readonly warned = new Set<string>();
+  private readonly warnedAgents = new Set<string>();
   /** Adoption lookups made by check, by friendly name, for the create that follows. */
   private readonly pendingLookups = new Map<string, Promise<FetchedWorker | undefined>>();
 
@@ -139,8 +140,15 @@ export class WorkerProvider implements pulumi.dynamic.ResourceProvider {
     return wa.sid === wb.sid;
   }
 
-  private async warnOnce(email: string, drift: Drift, message?: string) {
-    const msg = message ?? corruptionWarning(email, drift);
+  /**
+   * One warning per corrupted agent. `adoption` is check's message for a create that
+   * will recreate an existing worker; it is dropped when the agent was already
+   * warned about (a replacement is re-checked as a create).
+   */
+  private async warnOnce(email: string, drift: Drift, adoption?: string) {
+    if (adoption && this.warnedAgents.has(email)) return;
+    const msg = adoption ?? corruptionWarning(email, drift);
+    this.warnedAgents.add(email);
     if (this.warned.has(msg)) return;
     this.warned.add(msg);
     await engineWarn(msg);
@@ -161,9 +169,12 @@ export class WorkerProvider implements pulumi.dynamic.ResourceProvider {
     const ws = await tr.resolveWorkspace(inputs.workspace);
     // Create-or-adopt: a worker with this friendly name (Flex's, or ours from a
     // run that timed out) is taken over, never duplicated.
+    // Reuse check's lookup only when it found nothing (the common greenfield case).
+    // A worker it found may be the one a replacement has just deleted: look again.
     const pending = this.pendingLookups.get(inputs.friendlyName);
     this.pendingLookups.delete(inputs.friendlyName);
-    const existing = await (pending?.catch(() => undefined) ?? this.adoptable(tr, ws.sid, inputs));
+    const cached = pending ? await pending.catch(() => null) : null;
+    const existing = cached === undefined ? undefined : await this.adoptable(tr, ws.sid, inputs);
     if (existing) {
       const outs = await this.reconcile(tr, ws.sid, inputs, existing);
       if (outs) return { id: outs.sid, outs: toState(outs) };

@@ -257,4 +257,30 @@ describe("WorkerProvider", () => {
       `warning: lena@acme.com: create adopts the existing worker ${pre.sid}, but contact_uri "client:lena" is not canonical "client:lena_40acme_2Ecom"; it will be recreated (the agent must sign in again)\n`,
     ]);
   });
+
+  it("a replacement (diff, re-check as a create, delete, create) makes a new worker and warns once", async () => {
+    const d = desired("nadia@acme.com");
+    const { id, outs } = await provider.create(d);
+    await workers()(id).update({ attributes: JSON.stringify({ ...(await attrsOf(id)), contact_uri: "client:nadia" }) });
+    const lines: string[] = [];
+    const spy = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    let created: Awaited<ReturnType<WorkerProvider["create"]>>;
+    try {
+      const read = await provider.read(id, outs as WorkerOutputs);
+      expect((await provider.diff(id, read.props as WorkerInputs, d)).replaces).toEqual(["contactUri"]);
+      await provider.check({}, d); // Pulumi re-checks a replacement with no olds
+      await provider.delete(id, read.props as WorkerInputs);
+      created = await provider.create(d);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(created.id).not.toBe(id);
+    expect((await workers().list({ friendlyName: d.friendlyName })).map((w) => w.sid)).toEqual([created.id]);
+    expect(lines).toEqual([
+      'warning: nadia@acme.com: contact_uri "client:nadia" is not canonical "client:nadia_40acme_2Ecom"; the worker will be recreated (the agent must sign in again)\n',
+    ]);
+  });
 });
