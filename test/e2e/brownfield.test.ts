@@ -66,6 +66,15 @@ describe("brownfield: import, then pulumi up", { timeout: 900_000 }, () => {
     expect(ops).toEqual({ create: healthy().length + corrupted().length });
   });
 
+  it("that preview warns once for each corrupted worker that create will adopt and recreate", async () => {
+    const r = await stack.pulumi(["preview"]);
+    expect(r.code, describeRun("preview", r)).toBe(0);
+    const adopted = new Set(
+      [...(r.stdout + r.stderr).matchAll(/warning: \S+: create adopts the existing worker (WK[0-9a-f]{32}), but /g)].map((m) => m[1]),
+    );
+    expect([...adopted].sort()).toEqual(corrupted().map((p) => p.sid).sort());
+  });
+
   it("the first up adopts every healthy worker and recreates exactly the corrupted ones", async () => {
     s.emu.control.resetCounters();
     const r = await stack.pulumi(["up", "--yes", "--skip-preview"]);
