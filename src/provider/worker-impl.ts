@@ -226,24 +226,26 @@ export class WorkerProvider implements pulumi.dynamic.ResourceProvider {
     await this.safeDelete(tr, wsSid, id, props.email || props.friendlyName);
   }
 
-  /** Offline first, rejecting pending reservations; refuse if the agent has work in hand. */
+  /**
+   * Offline first, rejecting pending reservations, so no new work arrives while we
+   * look; then refuse if the agent still has work in hand (accepted reservations,
+   * assigned tasks) unless allowBusyDelete is set.
+   */
   private async safeDelete(tr: TaskRouter, wsSid: string, sid: string, who: string): Promise<void> {
-    const fetched = await tr.fetchWorker(wsSid, sid);
-    if (!fetched) return; // already gone: success
-    const busy = await tr.busyState(wsSid, sid);
-    if ((busy.acceptedReservations > 0 || busy.assignedTasks > 0) && !this.options().allowBusyDelete) {
-      throw new Error(
-        `${who}: refusing to delete worker ${sid}: it has ${busy.acceptedReservations} accepted reservation(s) and ` +
-          `${busy.assignedTasks} assigned task(s). Wait until the agent is idle, or set \`pulumi config set flex-roster:allowBusyDelete true\` ` +
-          `(or FLEX_ROSTER_ALLOW_BUSY_DELETE=true) to delete it anyway`,
-      );
-    }
     const offline = await tr.activitySid(wsSid, OFFLINE_ACTIVITY);
     try {
       await tr.updateWorker(wsSid, sid, { activitySid: offline, rejectPendingReservations: true });
     } catch (err) {
-      if (!(isRestException(err) && err.status === 404)) throw err;
-      return;
+      if (isRestException(err) && err.status === 404) return; // already gone: success
+      throw err;
+    }
+    const busy = await tr.busyState(wsSid, sid);
+    if ((busy.acceptedReservations > 0 || busy.assignedTasks > 0) && !this.options().allowBusyDelete) {
+      throw new Error(
+        `${who}: refusing to delete worker ${sid}: it has ${busy.acceptedReservations} accepted reservation(s) and ` +
+          `${busy.assignedTasks} assigned task(s). It is now Offline, so no new work reaches it. Wait until the agent is idle, ` +
+          `or set \`pulumi config set flex-roster:allowBusyDelete true\` (or FLEX_ROSTER_ALLOW_BUSY_DELETE=true) to delete it anyway`,
+      );
     }
     await tr.deleteWorker(wsSid, sid);
   }

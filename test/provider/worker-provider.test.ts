@@ -145,11 +145,18 @@ describe("WorkerProvider", () => {
   it("delete refuses a busy worker with a clear message, and deleting a gone worker succeeds", async () => {
     const d = desired("frank@acme.com");
     const { id, outs } = await provider.create(d);
+    const available = (await tr.client.twilio.taskrouter.v1.workspaces(emu.workspaceSid).activities.list({ friendlyName: "Available" }))[0];
+    await workers()(id).update({ activitySid: available.sid });
     emu.control.markBusy(id);
+    emu.control.markBusy(id, { status: "pending", channel: "chat" });
     await expect(provider.delete(id, outs as WorkerOutputs)).rejects.toThrow(
-      /frank@acme.com: refusing to delete worker WK[0-9a-f]{32}: it has 1 accepted reservation\(s\).*flex-roster:allowBusyDelete/,
+      /frank@acme.com: refusing to delete worker WK[0-9a-f]{32}: it has 1 accepted reservation\(s\).*now Offline.*flex-roster:allowBusyDelete/,
     );
-    expect((await workers()(id).fetch()).sid).toBe(id);
+    // Still there, but Offline with its pending reservation rejected: no new work reaches it.
+    const after = await workers()(id).fetch();
+    expect(after.activityName).toBe("Offline");
+    const reservations = await workers()(id).reservations.list();
+    expect(reservations.map((r) => r.reservationStatus).sort()).toEqual(["accepted", "rejected"]);
     emu.control.markIdle(id);
     await provider.delete(id, outs as WorkerOutputs);
     await expect(workers()(id).fetch()).rejects.toMatchObject({ status: 404 });
