@@ -3,7 +3,7 @@
 // (written by Flex, SSO or Insights: image_url, disabled_skills, ...) is kept,
 // unless the roster owns the whole object.
 
-import { MANAGED_KEYS, type WorkerInputs } from "./worker-model";
+import type { WorkerInputs } from "./worker-model";
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === "object" && !Array.isArray(v);
@@ -34,12 +34,4 @@ export function canonicalAttributes(desired: WorkerInputs, live?: Record<string,
     merged.routing = { ...structuredClone(live.routing), ...(managed.routing as Record<string, unknown>) };
   }
   return merged;
-}
-
-/** Attribute keys on a live object that flex-roster neither manages nor owns. */
-export function unmanagedKeys(desired: WorkerInputs, live: Record<string, unknown>): string[] {
-  if (desired.ownAllAttributes) return [];
-  return Object.keys(live)
-    .filter((k) => !(MANAGED_KEYS as readonly string[]).includes(k) && !(k in desired.extraAttributes))
-    .sort();
 }

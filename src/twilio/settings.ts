@@ -83,8 +83,3 @@ export function resolveTwilioSettings(config: ConfigLookup, env: NodeJS.ProcessE
     maxRetries: int("flex-roster:maxRetries", pick("flex-roster:maxRetries", "FLEX_ROSTER_MAX_RETRIES"), 5, 0, 20),
   };
 }
-
-/** A description safe to print: never includes the secret. */
-export function describeSettings(s: TwilioSettings): string {
-  return `account ${s.accountSid} via ${s.authKind === "api-key" ? `API key ${s.username}` : "auth token"}${s.baseUrl ? ` at ${s.baseUrl}` : ""}`;
-}
