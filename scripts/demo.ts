@@ -5,9 +5,8 @@
 import { spawn } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import * as path from "node:path";
-import twilio from "twilio";
 import { startEmulator } from "../emulator";
-import { BaseUrlRequestClient } from "../src/twilio/base-url";
+import { createTwilioClient } from "../src/twilio/base-url";
 
 const ROOT = path.resolve(__dirname, "..");
 const PORT = Number(process.env.FLEX_ROSTER_DEMO_PORT ?? 4010); // Pulumi.dev.yaml points here
@@ -56,10 +55,7 @@ async function main() {
   const backend = path.join(ROOT, ".pulumi-state", "demo");
   mkdirSync(backend, { recursive: true });
   const env: NodeJS.ProcessEnv = { ...process.env, PULUMI_BACKEND_URL: process.env.PULUMI_BACKEND_URL ?? `file://${backend}` };
-  const sdk = twilio(emu.accountSid, emu.authToken, {
-    accountSid: emu.accountSid,
-    httpClient: new BaseUrlRequestClient(emu.url) as never,
-  });
+  const sdk = createTwilioClient({ username: emu.accountSid, password: emu.authToken, baseUrl: emu.url });
   const workers = () => sdk.taskrouter.v1.workspaces(emu.workspaceSid).workers;
 
   try {

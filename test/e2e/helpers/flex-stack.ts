@@ -5,9 +5,8 @@
 import { readFileSync } from "node:fs";
 import { copyFile, symlink, writeFile } from "node:fs/promises";
 import * as path from "node:path";
-import twilio from "twilio";
 import { startEmulator, type Emulator } from "../../../emulator";
-import { BaseUrlRequestClient } from "../../../src/twilio/base-url";
+import { createTwilioClient } from "../../../src/twilio/base-url";
 import { describeRun, makePulumiSandbox, REPO_ROOT, runPulumi, type RunResult } from "./pulumi";
 
 export const STACK = "e2e";
@@ -18,7 +17,7 @@ export interface FlexStack {
   env: Record<string, string>;
   rosterPath: string;
   /** The official SDK pointed at the emulator, for out-of-band changes. */
-  sdk: ReturnType<typeof twilio>;
+  sdk: ReturnType<typeof createTwilioClient>;
   writeRoster(yaml: string): Promise<void>;
   pulumi(args: string[], extraEnv?: Record<string, string>): Promise<RunResult>;
   /** Run and fail with the CLI's output when the exit code is not 0. */
@@ -55,10 +54,7 @@ export async function createFlexStack(opts: { roster: string; emulator?: Emulato
   await ok(["config", "set", "twilio:accountSid", emulator.accountSid]);
   await ok(["config", "set", "--secret", "twilio:authToken", emulator.authToken]);
 
-  const sdk = twilio(emulator.accountSid, emulator.authToken, {
-    accountSid: emulator.accountSid,
-    httpClient: new BaseUrlRequestClient(emulator.url) as never,
-  });
+  const sdk = createTwilioClient({ username: emulator.accountSid, password: emulator.authToken, baseUrl: emulator.url });
 
   const stack: FlexStack = {
     dir: sandbox.dir,
