@@ -218,16 +218,19 @@ export const AttributesSchema = z.record(AttributeKeySchema, JsonValueSchema, {
 const OwnAttributesSchema = z.boolean({ error: expect("ownAttributes must be true or false") });
 const ProtectSchema = z.boolean({ error: expect("protect must be true or false") });
 
+/** Fields an agent may set and `defaults` may set for every agent. */
+const SHARED_FIELDS = {
+  roles: RolesSchema.optional(),
+  skills: SkillsSchema.optional(),
+  levels: LevelsSchema.optional(),
+  channels: ChannelsSchema.optional(),
+  attributes: AttributesSchema.optional(),
+  ownAttributes: OwnAttributesSchema.optional(),
+  protect: ProtectSchema.optional(),
+};
+
 export const DefaultsSchema = z.strictObject(
-  {
-    roles: RolesSchema.optional(),
-    skills: SkillsSchema.optional(),
-    levels: LevelsSchema.optional(),
-    channels: ChannelsSchema.optional(),
-    attributes: AttributesSchema.optional(),
-    ownAttributes: OwnAttributesSchema.optional(),
-    protect: ProtectSchema.optional(),
-  },
+  SHARED_FIELDS,
   { error: expect("defaults must be a mapping, e.g. { roles: [agent], channels: { chat: 2 } }") },
 );
 
@@ -243,13 +246,7 @@ export const AgentSchema = z.strictObject(
       .string({ error: expect(`identity must contain only letters, digits and "_" (Flex's encoding of the username)`) })
       .regex(IDENTITY)
       .optional(),
-    roles: RolesSchema.optional(),
-    skills: SkillsSchema.optional(),
-    levels: LevelsSchema.optional(),
-    channels: ChannelsSchema.optional(),
-    attributes: AttributesSchema.optional(),
-    ownAttributes: OwnAttributesSchema.optional(),
-    protect: ProtectSchema.optional(),
+    ...SHARED_FIELDS,
   },
   { error: expect(`each agent must be a mapping with at least "email", e.g. { email: bob@acme.com }`) },
 );
