@@ -512,21 +512,34 @@ export class Store {
     const activity = this.requireActivity(ws, input.activitySid ?? ws.defaultActivitySid);
     this.requireUniqueName(ws, input.friendlyName!);
     const t = now();
+    const w = this.addWorker(ws, input.friendlyName!, attributes, activity.sid, this.newWorkerChannels(ws, t), t);
+    this.changed();
+    return w;
+  }
+
+  /** A new worker record, indexed; callers validate (or, for seeding, deliberately don't). */
+  private addWorker(
+    ws: WorkspaceRec,
+    friendlyName: string,
+    attributes: string,
+    activitySid: string,
+    channels: WorkerRec["channels"],
+    t: number,
+  ): WorkerRec {
     const w: WorkerRec = {
       sid: newSid("WK"),
       seq: this.nextSeq(),
-      friendlyName: input.friendlyName!,
+      friendlyName,
       attributes,
-      activitySid: activity.sid,
+      activitySid,
       dateCreated: t,
       dateUpdated: t,
       dateStatusChanged: t,
       version: 0,
-      channels: this.newWorkerChannels(ws, t),
+      channels,
       stats: zeroCounters(),
     };
     this.insertWorker(ws, w);
-    this.changed();
     return w;
   }
 
@@ -835,21 +848,7 @@ export class Store {
         if (conf.capacity !== undefined) ch.capacity = conf.capacity;
         if (conf.available !== undefined) ch.available = conf.available;
       }
-      const w: WorkerRec = {
-        sid: newSid("WK"),
-        seq: this.nextSeq(),
-        friendlyName: String(spec.friendlyName),
-        attributes,
-        activitySid: activity.sid,
-        dateCreated: t,
-        dateUpdated: t,
-        dateStatusChanged: t,
-        version: 0,
-        channels,
-        stats: zeroCounters(),
-      };
-      this.insertWorker(ws, w);
-      out.push(w);
+      out.push(this.addWorker(ws, String(spec.friendlyName), attributes, activity.sid, channels, t));
     }
     if (out.length > 0) this.changed();
     return out;
