@@ -1,18 +1,64 @@
 // Prints vitest's counts from its JSON report as the plain line CI reads:
-// "N passed, N failed" (", N skipped" when any). A missing report is a failure.
+// "N passed, N failed" (", N skipped" when any), and exits non-zero on any failure.
+//
+// "failed" counts everything that went wrong, not only failed test cases:
+// - every failed test case;
+// - every test file that failed without a failed test case (it did not load or
+//   collect, or a hook threw): vitest lists it in testResults with no assertions;
+// - every unhandled error (an error thrown outside any test), which vitest's JSON
+//   report leaves out: scripts/vitest-run-reporter.mjs records them beside it;
+// - a run vitest itself marked unsuccessful with nothing else counted, as one.
+// A missing or unreadable report is a failure, and so is a run that passed nothing.
 import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 
-const file = process.argv[2] ?? "reports/vitest.json";
-let report;
-try {
-  report = JSON.parse(readFileSync(file, "utf8"));
-} catch (err) {
-  console.log(`vitest report ${file} unreadable: ${err.message}`);
-  console.log("0 passed, 1 failed");
-  process.exit(1);
+/**
+ * @param {any} report vitest's JSON report
+ * @param {{unhandledErrors?: string[]}} [run] what scripts/vitest-run-reporter.mjs wrote
+ * @returns {{passed:number, failed:number, skipped:number, brokenFiles:string[], unhandledErrors:string[]}}
+ */
+export function summarize(report, run = {}) {
+  const passed = report.numPassedTests ?? 0;
+  const failedTests = (report.numFailedTests ?? 0) + (report.numRuntimeErrorTests ?? 0);
+  const brokenFiles = (report.testResults ?? [])
+    .filter((file) => file.status === "failed")
+    .filter((file) => !(file.assertionResults ?? []).some((a) => a.status === "failed"))
+    .map((file) => file.name);
+  const unhandledErrors = run.unhandledErrors ?? [];
+  let failed = failedTests + brokenFiles.length + unhandledErrors.length;
+  if (failed === 0 && report.success === false) failed = 1;
+  const skipped = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
+  return { passed, failed, skipped, brokenFiles, unhandledErrors };
 }
-const passed = report.numPassedTests ?? 0;
-const failed = (report.numFailedTests ?? 0) + (report.numRuntimeErrorTests ?? 0);
-const skipped = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
-console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
-process.exit(failed > 0 || passed === 0 ? 1 : 0);
+
+/** The closing line, e.g. "490 passed, 1 failed". */
+export function summaryLine({ passed, failed, skipped }) {
+  return `${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`;
+}
+
+function main() {
+  const file = process.argv[2] ?? "reports/vitest.json";
+  const runFile = process.argv[3] ?? "reports/vitest-run.json";
+  let report;
+  try {
+    report = JSON.parse(readFileSync(file, "utf8"));
+  } catch (err) {
+    console.log(`vitest report ${file} unreadable: ${err.message}`);
+    console.log("0 passed, 1 failed");
+    process.exit(1);
+  }
+  let run = {};
+  try {
+    run = JSON.parse(readFileSync(runFile, "utf8"));
+  } catch {
+    console.log(`vitest run file ${runFile} unreadable: unhandled errors cannot be counted`);
+    run = { unhandledErrors: ["run file missing"] };
+  }
+  const counts = summarize(report, run);
+  for (const name of counts.brokenFiles) console.log(`test file failed to load or run: ${name}`);
+  for (const message of counts.unhandledErrors) console.log(`unhandled error: ${message}`);
+  console.log(summaryLine(counts));
+  process.exit(counts.failed > 0 || counts.passed === 0 ? 1 : 0);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) main();

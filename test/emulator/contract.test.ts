@@ -1,5 +1,5 @@
 // The emulator against Twilio's own OpenAPI description of TaskRouter v1
-// (shared/twilio-oai): every route it serves exists there with the same
+// (vendored in emulator/spec/): every route it serves exists there with the same
 // method and operationId, accepts only documented query parameters and form
 // fields, and answers with JSON that validates against the operation's
 // response schema (made strict: every documented property present, nothing
@@ -21,22 +21,15 @@ import { TWILIO_ROUTES, routeKey } from "../../emulator/twilio-routes";
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const SPEC_PATH = join(__dirname, "../../../shared/twilio-oai/twilio_taskrouter_v1.json");
-const SPEC_CANDIDATES = [
-  process.env.TWILIO_OAI_SPEC,
-  SPEC_PATH,
-  join(__dirname, "../../shared/twilio-oai/twilio_taskrouter_v1.json"),
-].filter((p): p is string => !!p);
+// Vendored in the repository (emulator/spec/README.md has its provenance).
+const SPEC_PATH = join(__dirname, "../../emulator/spec/twilio_taskrouter_v1.json");
 
 function loadSpec(): Json {
-  for (const p of SPEC_CANDIDATES) {
-    try {
-      return JSON.parse(readFileSync(p, "utf8")) as Json;
-    } catch {
-      /* try the next location */
-    }
+  try {
+    return JSON.parse(readFileSync(SPEC_PATH, "utf8")) as Json;
+  } catch (err) {
+    throw new Error(`Twilio OAI spec not readable at ${SPEC_PATH}: ${(err as Error).message}`);
   }
-  throw new Error(`Twilio OAI spec not found; set TWILIO_OAI_SPEC (tried ${SPEC_CANDIDATES.join(", ")})`);
 }
 
 const spec = loadSpec();
