@@ -11,6 +11,7 @@ import {
   type LatencyConfig,
 } from "./control";
 import { TwilioApiError } from "./errors";
+import { disableSkill, secondChat, ssoSignIn, type ChatResult, type SsoClaims, type SsoResult } from "./flex";
 import type {
   MarkBusyOptions,
   MarkBusyResult,
@@ -30,6 +31,8 @@ export interface WorkspaceRef {
 export interface EmulatorOptionsState {
   /** Refuse (HTTP 400, code 20001) to delete a worker that has active reservations/tasks. Default false. */
   rejectDeleteWhenBusy: boolean;
+  /** Serve the Flex Configuration; false plays an account without Flex (404). Default true. */
+  flexEnabled: boolean;
 }
 
 export interface BusyState {
@@ -55,6 +58,12 @@ export interface EmulatorControl {
   /** Complete/cancel all of the worker's active reservations. */
   markIdle(worker: string, opts?: WorkspaceRef): { cleared: number };
   busy(worker: string, opts?: WorkspaceRef): BusyState;
+  /** Flex: the agent signs in through SSO (claims → roles, full_name, email; contact_uri filled; worker created if none). */
+  ssoSignIn(claims: SsoClaims, opts?: WorkspaceRef): SsoResult;
+  /** Flex: a supervisor disables one of the worker's skills (moved into disabled_skills). Returns the new attributes. */
+  disableSkill(worker: string, skill: string, opts?: WorkspaceRef): Record<string, unknown>;
+  /** Flex: the agent accepts a second chat; 403 "You are not a chat participant" unless contact_uri is client:+identity. */
+  secondChat(username: string, opts?: WorkspaceRef): ChatResult;
   /** Insert workers in bulk, bypassing validation. Returns their SIDs in order. */
   seedWorkers(specs: readonly SeedWorkerSpec[], opts?: WorkspaceRef): string[];
   /** Deep copy of the whole state (the same JSON as the --state file). */
@@ -118,6 +127,12 @@ export function createControlApi(
         }),
       };
     },
+    ssoSignIn: (claims, opts) => ssoSignIn(store, workspace(opts), claims),
+    disableSkill(ref, skill, opts) {
+      const ws = workspace(opts);
+      return disableSkill(store, ws, worker(ws, ref), skill);
+    },
+    secondChat: (username, opts) => secondChat(store, workspace(opts), username),
     seedWorkers(specs, opts) {
       if (!Array.isArray(specs)) throw new TwilioApiError(400, 20001, "seed body must be an array of workers");
       return store.seedWorkers(workspace(opts), specs).map((w) => w.sid);
@@ -126,6 +141,7 @@ export function createControlApi(
     options: () => ({ ...store.options }),
     setOptions(opts) {
       if (opts.rejectDeleteWhenBusy !== undefined) store.options.rejectDeleteWhenBusy = Boolean(opts.rejectDeleteWhenBusy);
+      if (opts.flexEnabled !== undefined) store.options.flexEnabled = Boolean(opts.flexEnabled);
       return { ...store.options };
     },
     reset() {

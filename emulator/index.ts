@@ -29,6 +29,8 @@ export interface EmulatorOptions {
   seedWorkspace?: boolean;
   /** Refuse to delete workers with active reservations/tasks (see README). Default false. */
   rejectDeleteWhenBusy?: boolean;
+  /** Serve the Flex Configuration (`/v1/Configuration`); false plays an account without Flex. Default true. */
+  flexEnabled?: boolean;
 }
 
 export interface Emulator extends DevCredentials {
@@ -54,7 +56,7 @@ function formatUrl(host: string, port: number): string {
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulator> {
   const host = opts.host ?? "127.0.0.1";
   const seedWorkspace = opts.seedWorkspace ?? true;
-  const storeOpts = { accountSid: DEV_CREDENTIALS.accountSid, rejectDeleteWhenBusy: opts.rejectDeleteWhenBusy };
+  const storeOpts = { accountSid: DEV_CREDENTIALS.accountSid, rejectDeleteWhenBusy: opts.rejectDeleteWhenBusy, flexEnabled: opts.flexEnabled };
 
   const snapshot = opts.statePath ? loadState(opts.statePath) : undefined;
   const store = snapshot ? Store.fromJSON(snapshot, storeOpts) : new Store(storeOpts);

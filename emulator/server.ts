@@ -154,6 +154,8 @@ function registerTwilioRoute(
       const contentType = String(req.headers["content-type"] ?? "");
       // Twilio only reads form-encoded bodies.
       const body = contentType.toLowerCase().startsWith("application/x-www-form-urlencoded") ? req.body : undefined;
+      // Flex's Configuration update is the one JSON body.
+      const jsonBody = route.json && contentType.toLowerCase().startsWith("application/json") ? req.body : undefined;
       const ctx: RouteContext = {
         store,
         base: baseOf(req),
@@ -161,6 +163,7 @@ function registerTwilioRoute(
         params: req.params as Record<string, string>,
         query: pick(req.query, route.query),
         form: pick(body, route.form),
+        jsonBody,
         header: (name) => first(req.headers[name.toLowerCase()]),
       };
       const result = route.handler(ctx);
@@ -245,6 +248,13 @@ function registerControlRoutes(
   });
   app.post(`${P}/workspaces/:ws/workers/:worker/idle`, async (req) => api.markIdle((req.params as Params).worker!, wsRef(req)));
   app.get(`${P}/workspaces/:ws/workers/:worker/busy`, async (req) => api.busy((req.params as Params).worker!, wsRef(req)));
+
+  // Flex users' actions (emulator/flex.ts).
+  app.post(`${P}/workspaces/:ws/sso-login`, async (req) => api.ssoSignIn(obj(req.body) as never, wsRef(req)));
+  app.post(`${P}/workspaces/:ws/workers/:worker/disable-skill`, async (req) =>
+    api.disableSkill((req.params as Params).worker!, obj(req.body).skill as string, wsRef(req)),
+  );
+  app.post(`${P}/workspaces/:ws/second-chat`, async (req) => api.secondChat(obj(req.body).username as string, wsRef(req)));
 
   const seed = async (req: FastifyRequest, reply: FastifyReply) => {
     const b = req.body;

@@ -8,6 +8,7 @@ import { DEFAULT_WORKSPACE_NAME } from "./credentials";
 import { Errors, TwilioApiError } from "./errors";
 import { compileExpression, type ExpressionSubject } from "./expression";
 import { lowerBound, paginate, type PageRequest, type PageResult } from "./paging";
+import type { FlexConfigRec } from "./flex";
 import { isSid, newSid } from "./sids";
 
 // ---------------------------------------------------------------------------
@@ -212,6 +213,8 @@ export interface StoreOptions {
   accountSid: string;
   /** Refuse (400) to delete a worker with active reservations/tasks. Default false. */
   rejectDeleteWhenBusy?: boolean;
+  /** Serve the Flex Configuration (an account with Flex). Default true. */
+  flexEnabled?: boolean;
 }
 
 // ---------------------------------------------------------------------------
@@ -280,7 +283,9 @@ function normalizeEtag(tag: string): string {
 
 export class Store {
   readonly accountSid: string;
-  readonly options: { rejectDeleteWhenBusy: boolean };
+  readonly options: { rejectDeleteWhenBusy: boolean; flexEnabled: boolean };
+  /** The account's Flex Configuration (emulator/flex.ts); undefined until a workspace exists. */
+  flexConfig: FlexConfigRec | undefined;
   private readonly workspaceList: WorkspaceRec[] = [];
   private readonly workspaceBySid = new Map<string, WorkspaceRec>();
   private readonly index = new Map<string, WorkspaceIndex>();
@@ -290,7 +295,7 @@ export class Store {
 
   constructor(opts: StoreOptions) {
     this.accountSid = opts.accountSid;
-    this.options = { rejectDeleteWhenBusy: opts.rejectDeleteWhenBusy ?? false };
+    this.options = { rejectDeleteWhenBusy: opts.rejectDeleteWhenBusy ?? false, flexEnabled: opts.flexEnabled ?? true };
   }
 
   private nextSeq(): number {
@@ -859,13 +864,16 @@ export class Store {
     this.workspaceList.length = 0;
     this.workspaceBySid.clear();
     this.index.clear();
+    this.flexConfig = undefined;
     this.changed();
   }
 
   // -- persistence ----------------------------------------------------------
 
   toJSON(): StoreSnapshot {
-    return { version: 1, seq: this.seq, workspaces: this.workspaceList };
+    const out: StoreSnapshot = { version: 1, seq: this.seq, workspaces: this.workspaceList };
+    if (this.flexConfig) out.flex = this.flexConfig;
+    return out;
   }
 
   static fromJSON(snapshot: StoreSnapshot, opts: StoreOptions): Store {
@@ -881,6 +889,7 @@ export class Store {
       maxSeq = Math.max(maxSeq, ws.seq);
     }
     store.seq = maxSeq;
+    store.flexConfig = snapshot.flex;
     return store;
   }
 }
@@ -889,6 +898,8 @@ export interface StoreSnapshot {
   version: 1;
   seq: number;
   workspaces: WorkspaceRec[];
+  /** The Flex Configuration; absent in state files written before the emulator knew Flex. */
+  flex?: FlexConfigRec;
 }
 
 function addName(map: Map<string, Set<string>>, name: string, sid: string): void {

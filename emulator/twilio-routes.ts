@@ -7,6 +7,7 @@
  */
 
 import { Errors } from "./errors";
+import { flexConfigOf, renderConfiguration, updateFlexConfig } from "./flex";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type PageRequest } from "./paging";
 import {
   renderActivity,
@@ -37,6 +38,8 @@ export interface RouteContext extends RenderContext {
   query: Record<string, string | undefined>;
   /** Declared form fields that were sent (first value when repeated). */
   form: Record<string, string | undefined>;
+  /** The parsed JSON body, for routes that take one (`json: true`). */
+  jsonBody?: unknown;
   header(name: string): string | undefined;
 }
 
@@ -57,6 +60,10 @@ export interface TwilioRoute {
   operationId: string;
   query?: readonly string[];
   form?: readonly string[];
+  /** The body is JSON (Flex's Configuration update), not a form. */
+  json?: boolean;
+  /** Which of Twilio's descriptions documents the route (emulator/spec/twilio_<spec>.json). Default taskrouter_v1. */
+  spec?: "taskrouter_v1" | "flex_v1";
   handler(ctx: RouteContext): RouteResult;
 }
 
@@ -443,6 +450,29 @@ export const TWILIO_ROUTES: readonly TwilioRoute[] = [
     operationId: "FetchWorkersRealTimeStatistics",
     handler(ctx) {
       return { body: renderWorkersRealTimeStatistics(ctx, ws(ctx)) };
+    },
+  },
+
+  // Flex v1: the account's Flex Configuration (flex-api.twilio.com)
+  {
+    method: "GET",
+    url: "/v1/Configuration",
+    operationId: "FetchConfiguration",
+    spec: "flex_v1",
+    query: ["UiVersion"],
+    handler(ctx) {
+      return { body: renderConfiguration(ctx, flexConfigOf(ctx.store, ctx.path)) };
+    },
+  },
+  {
+    method: "POST",
+    url: "/v1/Configuration",
+    operationId: "UpdateConfiguration",
+    spec: "flex_v1",
+    json: true,
+    handler(ctx) {
+      const rec = updateFlexConfig(ctx.store, flexConfigOf(ctx.store, ctx.path), ctx.jsonBody ?? {});
+      return { body: renderConfiguration(ctx, rec) };
     },
   },
 ];

@@ -1,5 +1,5 @@
-// The emulator against Twilio's own OpenAPI description of TaskRouter v1
-// (vendored in emulator/spec/): every route it serves exists there with the same
+// The emulator against Twilio's own OpenAPI descriptions of TaskRouter v1 and,
+// for the Flex Configuration, Flex v1 (vendored in emulator/spec/): every route it serves exists there with the same
 // method and operationId, accepts only documented query parameters and form
 // fields, and answers with JSON that validates against the operation's
 // response schema (made strict: every documented property present, nothing
@@ -21,25 +21,31 @@ import { TWILIO_ROUTES, routeKey } from "../../emulator/twilio-routes";
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-// Vendored in the repository (emulator/spec/README.md has its provenance).
-const SPEC_PATH = join(__dirname, "../../emulator/spec/twilio_taskrouter_v1.json");
+type SpecName = "taskrouter_v1" | "flex_v1";
 
-function loadSpec(): Json {
+// Vendored in the repository (emulator/spec/README.md has its provenance).
+function loadSpec(name: SpecName): Json {
+  const path = join(__dirname, `../../emulator/spec/twilio_${name}.json`);
   try {
-    return JSON.parse(readFileSync(SPEC_PATH, "utf8")) as Json;
+    return JSON.parse(readFileSync(path, "utf8")) as Json;
   } catch (err) {
-    throw new Error(`Twilio OAI spec not readable at ${SPEC_PATH}: ${(err as Error).message}`);
+    throw new Error(`Twilio OAI spec not readable at ${path}: ${(err as Error).message}`);
   }
 }
 
-const spec = loadSpec();
+const specs: Record<SpecName, Json> = { taskrouter_v1: loadSpec("taskrouter_v1"), flex_v1: loadSpec("flex_v1") };
 const oaiPath = (fastifyUrl: string) => fastifyUrl.replace(/:([A-Za-z]+)/g, "{$1}");
 
-function operation(method: string, url: string): Json | undefined {
-  return spec.paths[oaiPath(url)]?.[method.toLowerCase()];
+/** The description that documents a served route (the route table says which). */
+function specOf(method: string, url: string): SpecName {
+  return TWILIO_ROUTES.find((r) => r.method === method.toUpperCase() && r.url === url)?.spec ?? "taskrouter_v1";
 }
 
-function resolveParam(p: Json): Json {
+function operation(method: string, url: string): Json | undefined {
+  return specs[specOf(method, url)].paths[oaiPath(url)]?.[method.toLowerCase()];
+}
+
+function resolveParam(p: Json, spec: Json): Json {
   if (!p.$ref) return p;
   const name = String(p.$ref).split("/").pop()!;
   return spec.components.parameters[name];
@@ -76,7 +82,10 @@ ajv.addFormat("uri", (s: string) => {
   }
 });
 ajv.addFormat("uri-map", true);
-const strictComponents = strictify(spec.components) as Json;
+const strictComponents: Record<SpecName, Json> = {
+  taskrouter_v1: strictify(specs.taskrouter_v1.components) as Json,
+  flex_v1: strictify(specs.flex_v1.components) as Json,
+};
 const validators = new Map<string, ValidateFunction>();
 
 function responseValidator(method: string, url: string, status: number): ValidateFunction {
@@ -86,7 +95,7 @@ function responseValidator(method: string, url: string, status: number): Validat
     const op = operation(method, url);
     const schema = op?.responses?.[String(status)]?.content?.["application/json"]?.schema;
     if (!schema) throw new Error(`no ${status} JSON response schema for ${key}`);
-    v = ajv.compile({ allOf: [strictify(schema)], components: strictComponents });
+    v = ajv.compile({ allOf: [strictify(schema)], components: strictComponents[specOf(method, url)] });
     validators.set(key, v);
   }
   return v;
@@ -126,7 +135,7 @@ describe("routes vs the OpenAPI description", () => {
       expect(op, `${oaiPath(route.url)} ${route.method} not in the spec`).toBeDefined();
       expect(op!.operationId).toBe(route.operationId);
 
-      const params = (op!.parameters ?? []).map(resolveParam);
+      const params = (op!.parameters ?? []).map((p: Json) => resolveParam(p, specs[route.spec ?? "taskrouter_v1"]));
       const queryNames = params.filter((p: Json) => p.in === "query").map((p: Json) => p.name);
       for (const q of route.query ?? []) expect(queryNames, `query ${q}`).toContain(q);
       const pathNames = params.filter((p: Json) => p.in === "path").map((p: Json) => p.name).sort();
@@ -138,6 +147,9 @@ describe("routes vs the OpenAPI description", () => {
         const props = Object.keys(form.properties ?? {});
         for (const f of route.form) expect(props, `form field ${f}`).toContain(f);
         for (const req of form.required ?? []) expect(route.form, `required form field ${req}`).toContain(req);
+      } else if (route.json) {
+        // Flex's Configuration update takes a JSON object (its properties are not enumerated in the description).
+        expect(op!.requestBody?.content?.["application/json"]?.schema?.type).toBe("object");
       } else if (route.method === "POST") {
         expect(form?.properties ?? {}).toEqual({});
       }
@@ -155,18 +167,21 @@ interface Sample {
   method: "GET" | "POST" | "DELETE";
   path: string;
   form?: Record<string, string>;
+  /** A JSON body instead of a form (Flex's Configuration update). */
+  json?: unknown;
   expect: number;
 }
 
-async function call(s: Pick<Sample, "method" | "path" | "form">, headers: Record<string, string> = {}) {
+async function call(s: Pick<Sample, "method" | "path" | "form" | "json">, headers: Record<string, string> = {}) {
   const res = await fetch(emu.url + s.path, {
     method: s.method,
     headers: {
       authorization: auth(),
       ...(s.form ? { "content-type": "application/x-www-form-urlencoded" } : {}),
+      ...(s.json !== undefined ? { "content-type": "application/json" } : {}),
       ...headers,
     },
-    body: s.form ? new URLSearchParams(s.form).toString() : undefined,
+    body: s.form ? new URLSearchParams(s.form).toString() : s.json !== undefined ? JSON.stringify(s.json) : undefined,
   });
   const text = await res.text();
   return { status: res.status, headers: res.headers, body: text ? (JSON.parse(text) as Json) : undefined };
@@ -223,6 +238,9 @@ describe("responses validate against the operation's response schema", () => {
       { route: `GET ${R}/Workers/Statistics`, method: "GET", path: `${W}/Workers/Statistics?FriendlyName=seed1`, expect: 200 },
       { route: `GET ${R}/Workers/CumulativeStatistics`, method: "GET", path: `${W}/Workers/CumulativeStatistics?StartDate=2026-01-01T00:00:00Z`, expect: 200 },
       { route: `GET ${R}/Workers/RealTimeStatistics`, method: "GET", path: `${W}/Workers/RealTimeStatistics`, expect: 200 },
+      { route: "GET /v1/Configuration", method: "GET", path: "/v1/Configuration", expect: 200 },
+      { route: "GET /v1/Configuration", method: "GET", path: "/v1/Configuration?UiVersion=2.0", expect: 200 },
+      { route: "POST /v1/Configuration", method: "POST", path: "/v1/Configuration", json: { ui_language: "pt" }, expect: 200 },
       // last: it removes the worker the other samples use
       { route: `DELETE ${R}/Workers/:Sid`, method: "DELETE", path: `${W}/Workers/${wk}`, expect: 204 },
     ];
@@ -305,5 +323,53 @@ describe("responses validate against the operation's response schema", () => {
       body: JSON.stringify({ FriendlyName: "json" }),
     });
     expect(res.status).toBe(400);
+  });
+});
+
+describe("Flex Configuration", () => {
+  beforeAll(async () => {
+    emu = await startEmulator();
+  });
+  afterAll(() => emu.close());
+
+  it("defaults to the workspace, its Offline activity and a skill catalogue, like a Flex account", async () => {
+    const res = await call({ method: "GET", path: "/v1/Configuration" });
+    expect(res.status).toBe(200);
+    const validate = responseValidator("GET", "/v1/Configuration", 200);
+    expect(validate(res.body), ajv.errorsText(validate.errors)).toBe(true);
+    const acts = (await call({ method: "GET", path: `/v1/Workspaces/${emu.workspaceSid}/Activities?FriendlyName=Offline` })).body!;
+    expect(res.body).toMatchObject({
+      account_sid: emu.accountSid,
+      status: "ok",
+      taskrouter_workspace_sid: emu.workspaceSid,
+      taskrouter_offline_activity_sid: acts.activities[0].sid,
+      url: `${emu.url}/v1/Configuration`,
+    });
+    expect(res.body!.flex_instance_sid).toMatch(/^GO[0-9a-f]{32}$/);
+    expect(res.body!.taskrouter_skills).toContainEqual({ name: "support", multivalue: true, minimum: 0, maximum: 10 });
+    expect(res.body!.taskrouter_skills).toContainEqual({ name: "vip", multivalue: false, minimum: 0, maximum: 0 });
+  });
+
+  it("POST merges the JSON properties it is given and keeps the rest; a bad catalogue is refused", async () => {
+    const skills = [{ name: "claims", multivalue: true, minimum: 1, maximum: 5 }];
+    const res = await call({ method: "POST", path: "/v1/Configuration", json: { taskrouter_skills: skills, account_sid: "x", nope: 1 } });
+    expect(res.status).toBe(200);
+    expect(res.body!.taskrouter_skills).toEqual(skills);
+    expect(res.body!.account_sid).toBe(emu.accountSid);
+    expect(res.body).not.toHaveProperty("nope");
+    expect(res.body!.taskrouter_workspace_sid).toBe(emu.workspaceSid);
+    expect((await call({ method: "GET", path: "/v1/Configuration" })).body!.taskrouter_skills).toEqual(skills);
+    const bad = await call({ method: "POST", path: "/v1/Configuration", json: { taskrouter_skills: [{ name: "x", minimum: 3, maximum: 1, multivalue: true }] } });
+    expect(bad).toMatchObject({ status: 400, body: { code: 20001 } });
+  });
+
+  it("an account without Flex answers 404 with Twilio's error body", async () => {
+    emu.control.setOptions({ flexEnabled: false });
+    try {
+      const res = await call({ method: "GET", path: "/v1/Configuration" });
+      expect(res).toMatchObject({ status: 404, body: { status: 404, code: 20404 } });
+    } finally {
+      emu.control.setOptions({ flexEnabled: true });
+    }
   });
 });
