@@ -28,6 +28,12 @@ export interface AgentSpec {
   ownAllAttributes: boolean;
   /** Pulumi `protect`. */
   protect: boolean;
+  /** Roster setting: "sso" when an identity provider owns full_name, email and roles. */
+  identityProvider?: "sso";
+  /** Roster setting: how a wrong contact_uri is repaired. Default "recreate". */
+  repair?: "recreate" | "in-place";
+  /** Roster setting: whether flex-roster writes contact_uri on create, or leaves it to Flex at first sign-in. Default "write". */
+  contactUriOnCreate?: "write" | "leave-to-flex";
   /** 1-based line of the agent entry in the roster file, for messages. */
   line: number;
 }
@@ -36,7 +42,7 @@ export interface AgentSpec {
 export interface Roster {
   /** Path of the file it was loaded from, as given. */
   file: string;
-  /** Workspace friendly name or WS SID. */
-  workspace: string;
+  /** Workspace friendly name or WS SID; absent: the Flex Configuration's `taskrouter_workspace_sid`. */
+  workspace?: string;
   agents: AgentSpec[];
 }

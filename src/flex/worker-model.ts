@@ -20,6 +20,12 @@ export function channelSpec(state: ChannelState): ChannelSpec {
   return typeof state === "number" ? { capacity: state, available: true } : { capacity: state.capacity, available: state.available };
 }
 
+/** Flex's `disabled_skills` attribute: skills a supervisor disabled, with the levels they had. */
+export interface DisabledSkills {
+  skills: string[];
+  levels: Record<string, number>;
+}
+
 /** How the live `attributes` string parsed. Only "json-object" is healthy. */
 export type AttributesFormat = "json-object" | "invalid-json" | "not-an-object";
 
@@ -40,6 +46,17 @@ export interface WorkerInputs {
   extraAttributes: Record<string, unknown>;
   /** The roster owns the whole attributes object (drop unmanaged keys on write). Present only when true. */
   ownAllAttributes?: boolean;
+  /** An identity provider (SSO) owns full_name, email and roles: never written, never drift. Present only when set. */
+  identityProvider?: "sso";
+  /** How a wrong contact_uri is repaired: absent = recreate (delete before create), "in-place" = If-Match update on the same SID. */
+  repair?: "in-place";
+  /** New workers get no contact_uri: Flex writes it at first sign-in, as Twilio advises. Present only when true. */
+  contactUriByFlex?: boolean;
+  /**
+   * Live only: what Flex lists in `disabled_skills` (a supervisor disabled these
+   * skills). Not a provider input: it lives in state outputs so that diff sees it.
+   */
+  disabledSkills?: DisabledSkills;
   channels: Record<string, ChannelState>;
   /**
    * Present only on a live worker whose attributes are unusable ("invalid-json",
@@ -61,6 +78,9 @@ export const INPUT_KEYS = [
   "levels",
   "extraAttributes",
   "ownAllAttributes",
+  "identityProvider",
+  "repair",
+  "contactUriByFlex",
   "channels",
   "attributesFormat",
 ] as const satisfies readonly (keyof WorkerInputs)[];
@@ -71,10 +91,26 @@ export interface WorkerOutputs extends WorkerInputs {
   workspaceSid: string;
 }
 
-/** Desired inputs for one agent. Values are copied so the caller's roster can't alias them. */
-export function desiredWorker(workspace: string, agent: AgentSpec): WorkerInputs {
+/** The roster settings a worker's inputs carry (only when not the default, to keep state small). */
+export type WorkerSettings = Pick<WorkerInputs, "ownAllAttributes" | "identityProvider" | "repair" | "contactUriByFlex">;
+
+function settingsOf(s: WorkerSettings): WorkerSettings {
+  const out: WorkerSettings = {};
+  if (s.ownAllAttributes) out.ownAllAttributes = true;
+  if (s.identityProvider === "sso") out.identityProvider = "sso";
+  if (s.repair === "in-place") out.repair = "in-place";
+  if (s.contactUriByFlex) out.contactUriByFlex = true;
+  return out;
+}
+
+/**
+ * Desired inputs for one agent. Values are copied so the caller's roster can't
+ * alias them. Without a workspace (the roster may leave it to the Flex
+ * Configuration) it is "", and the provider's check fills it in.
+ */
+export function desiredWorker(workspace: string | undefined, agent: AgentSpec): WorkerInputs {
   const out: WorkerInputs = {
-    workspace,
+    workspace: workspace ?? "",
     friendlyName: agent.identity,
     email: agent.email,
     contactUri: agent.contactUri,
@@ -84,8 +120,13 @@ export function desiredWorker(workspace: string, agent: AgentSpec): WorkerInputs
     levels: { ...agent.levels },
     extraAttributes: structuredClone(agent.attributes),
     channels: Object.fromEntries(Object.entries(agent.channels).map(([k, v]) => [k, channelState(v)])),
+    ...settingsOf({
+      ownAllAttributes: agent.ownAllAttributes,
+      identityProvider: agent.identityProvider,
+      repair: agent.repair === "in-place" ? "in-place" : undefined,
+      contactUriByFlex: agent.contactUriOnCreate === "leave-to-flex",
+    }),
   };
-  if (agent.ownAllAttributes) out.ownAllAttributes = true;
   return out;
 }
 
@@ -109,6 +150,29 @@ export interface LiveChannelRecord {
 
 /** Keys of the attributes object that flex-roster always manages. */
 export const MANAGED_KEYS = ["contact_uri", "email", "full_name", "roles", "routing"] as const;
+
+/**
+ * Keys that Flex, Teams, Insights and webchat write and read. They stay on the
+ * worker even when an agent owns its whole attributes object, unless the
+ * roster names them. `disabled_skills` is Flex's too (see drift.ts).
+ */
+export const FLEX_KEPT_KEYS = [
+  "team_sid",
+  "team_id",
+  "team_name",
+  "department_id",
+  "department_name",
+  "location",
+  "manager",
+  "image_url",
+  "public_identity",
+  "disabled_skills",
+] as const;
+
+/** Whether an unmanaged live key stays on the worker when the roster owns the whole object. */
+export function keptUnderOwnership(key: string, desired: Pick<WorkerInputs, "extraAttributes">): boolean {
+  return (FLEX_KEPT_KEYS as readonly string[]).includes(key) && !(key in desired.extraAttributes);
+}
 
 export interface ParsedAttributes {
   format: AttributesFormat;
@@ -148,13 +212,22 @@ function numberRecord(v: unknown): Record<string, number> | undefined {
   return out;
 }
 
+/** Flex's `disabled_skills` of a live attributes object; undefined when absent or empty. */
+export function disabledSkillsOf(a: Record<string, unknown>): DisabledSkills | undefined {
+  const d = a.disabled_skills;
+  if (!isRecord(d)) return undefined;
+  const skills = stringArray(d.skills) ?? [];
+  const levels = numberRecord(d.levels) ?? {};
+  return skills.length > 0 ? { skills, levels } : undefined;
+}
+
 /**
  * Project a live worker into the provider's shape. `desired` decides which
  * extra keys and channels are managed (only those are compared); its
  * workspace/ownAllAttributes are carried over since they are not live facts.
  */
 export function projectLive(
-  desired: Pick<WorkerInputs, "workspace" | "extraAttributes" | "ownAllAttributes" | "channels">,
+  desired: Pick<WorkerInputs, "workspace" | "extraAttributes" | "channels"> & WorkerSettings,
   worker: LiveWorkerRecord,
   channels: LiveChannelRecord[],
 ): WorkerOutputs {
@@ -163,7 +236,7 @@ export function projectLive(
   const routing = isRecord(a.routing) ? a.routing : {};
   const extraAttributes: Record<string, unknown> = {};
   const managedExtras = desired.ownAllAttributes
-    ? Object.keys(a).filter((k) => !(MANAGED_KEYS as readonly string[]).includes(k))
+    ? Object.keys(a).filter((k) => !(MANAGED_KEYS as readonly string[]).includes(k) && !keptUnderOwnership(k, desired))
     : Object.keys(desired.extraAttributes);
   for (const key of managedExtras) {
     if (key in a) extraAttributes[key] = structuredClone(a[key]);
@@ -182,8 +255,10 @@ export function projectLive(
     extraAttributes,
     channels: liveChannels,
   };
-  if (desired.ownAllAttributes) out.ownAllAttributes = true;
+  Object.assign(out, settingsOf(desired));
   if (parsed.format !== "json-object") out.attributesFormat = parsed.format;
+  const disabled = disabledSkillsOf(a);
+  if (disabled) out.disabledSkills = disabled;
   // Optional fields are left out when absent so the diff shows them as added.
   if (typeof a.contact_uri === "string") out.contactUri = a.contact_uri;
   if (typeof a.full_name === "string") out.fullName = a.full_name;
