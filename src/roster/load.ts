@@ -4,7 +4,7 @@
 
 import * as path from "node:path";
 import { readFileSync } from "node:fs";
-import type { Roster } from "../flex/types";
+import type { AgentSpec, Roster } from "../flex/types";
 import { RosterError, type RosterIssue } from "./errors";
 import { toAgentSpec } from "./normalize";
 import { RosterFileSchema } from "./schema";
@@ -69,11 +69,21 @@ export function parseRoster(text: string, file: string): Roster {
 
   // 3. Defaults applied.
   const roster = result.data!;
-  return {
+  // Roster-wide settings, carried by each agent only when not the default.
+  const settings: Pick<AgentSpec, "identityProvider" | "contactUriOnCreate" | "repair"> = {};
+  if (roster.identityProvider === "sso") settings.identityProvider = "sso";
+  if (roster.contactUri === "leave-to-flex") settings.contactUriOnCreate = "leave-to-flex";
+  if (roster.repair === "in-place") settings.repair = "in-place";
+  const out: Roster = {
     file,
-    workspace: roster.workspace,
-    agents: roster.agents.map((agent, index) => toAgentSpec(agent, roster.defaults ?? {}, agentLine(index))),
+    agents: roster.agents.map((agent, index) => ({
+      ...toAgentSpec(agent, roster.defaults ?? {}, agentLine(index)),
+      ...settings,
+    })),
   };
+  // Without a workspace the provider uses the Flex Configuration's taskrouter_workspace_sid.
+  if (roster.workspace !== undefined) out.workspace = roster.workspace;
+  return out;
 }
 
 /** Read and parse a roster file (synchronously). A missing or unreadable file is a RosterError too. */

@@ -18,10 +18,10 @@ export const CAPACITY_MIN = 0;
 export const CAPACITY_MAX = 50;
 
 /**
- * Range accepted for `routing.levels` values (Flex's skill level range, 0..10).
- * Flex also stores a per-skill minimum/maximum in `taskrouter_skills` of the
- * Flex configuration; the roster does not know those, so a level that is
- * inside 0..10 but outside one skill's own range is not caught here.
+ * Levels are non-negative integers here. Their range is each skill's own
+ * minimum..maximum in the Flex Configuration's `taskrouter_skills`, checked
+ * by the provider (src/roster/catalogue.ts); without a readable Configuration
+ * it falls back to LEVEL_MIN..LEVEL_MAX.
  */
 export const LEVEL_MIN = 0;
 export const LEVEL_MAX = 10;
@@ -42,7 +42,7 @@ export const MANAGED_ATTRIBUTES: Record<(typeof MANAGED_KEYS)[number], string> =
 };
 
 /** Keys allowed in each kind of mapping, for "did you mean" hints. */
-export const ROOT_KEYS = ["workspace", "defaults", "agents"] as const;
+export const ROOT_KEYS = ["workspace", "identityProvider", "contactUri", "repair", "defaults", "agents"] as const;
 export const DEFAULTS_KEYS = [
   "roles",
   "skills",
@@ -121,10 +121,9 @@ export const RolesSchema = nameList(
 export const SkillsSchema = nameList("skills must be a list of skill names", "skill", false);
 
 const LevelSchema = z
-  .number({ error: expect(`level must be an integer between ${LEVEL_MIN} and ${LEVEL_MAX}`) })
+  .number({ error: expect("level must be a non-negative integer (the skill's range comes from Flex's skill catalogue)") })
   .int()
-  .min(LEVEL_MIN)
-  .max(LEVEL_MAX);
+  .min(LEVEL_MIN);
 
 export const LevelsSchema = z.record(
   text("skill name must be a non-empty string"),
@@ -251,9 +250,25 @@ export const AgentSchema = z.strictObject(
   { error: expect(`each agent must be a mapping with at least "email", e.g. { email: bob@acme.com }`) },
 );
 
+/** Who owns full_name, email and roles: "sso" = the identity provider writes them at every login. */
+export const IdentityProviderSchema = z.enum(["sso", "none"], {
+  error: expect(`identityProvider must be "sso" (an identity provider owns full_name, email and roles) or "none"`),
+});
+/** Whether flex-roster writes contact_uri when it creates a worker, or leaves it to Flex at first sign-in. */
+export const ContactUriSchema = z.enum(["write", "leave-to-flex"], {
+  error: expect(`contactUri must be "write" (flex-roster writes it on create) or "leave-to-flex" (Flex writes it at first sign-in)`),
+});
+/** How a wrong contact_uri is repaired. */
+export const RepairSchema = z.enum(["recreate", "in-place"], {
+  error: expect(`repair must be "recreate" (delete and create the worker) or "in-place" (fix contact_uri on the same worker)`),
+});
+
 export const RosterFileSchema = z.strictObject(
   {
-    workspace: text("workspace must be a TaskRouter workspace friendly name or WS... SID", "workspace"),
+    workspace: text("workspace must be a TaskRouter workspace friendly name or WS... SID").optional(),
+    identityProvider: IdentityProviderSchema.optional(),
+    contactUri: ContactUriSchema.optional(),
+    repair: RepairSchema.optional(),
     defaults: DefaultsSchema.optional(),
     agents: z.array(AgentSchema, { error: expect("agents must be a list of agents", "agents") }),
   },
