@@ -252,7 +252,7 @@ export function repairPolicy(desired: WorkerInputs, live: WorkerInputs, bad: Fin
   }
   return {
     policy: "recreate",
-    why: "repair: recreate (the default): the worker is deleted and created again with a new SID (set `repair: in-place` in the roster to fix contact_uri on the same SID)",
+    why: "repair: recreate (the default): the worker gets a new SID; `repair: in-place` in the roster fixes contact_uri on the same SID",
   };
 }
 

@@ -3,12 +3,17 @@
 // module from the project at run time, so a fix here reaches every existing
 // resource on the next run.
 
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
 import { canonicalAttributes } from "../flex/attributes";
-import { classify, corruptionWarning, type Drift } from "../flex/drift";
+import { classify, corruptionWarning, inPlaceRepairWarning, type Drift } from "../flex/drift";
 import { contactUriFor } from "../flex/identity";
 import { channelSpec, INPUT_KEYS, parseAttributes, projectLive, type WorkerInputs, type WorkerOutputs } from "../flex/worker-model";
+import { formatIssue, type RosterIssue } from "../roster/errors";
+import { catalogueIssues, inputProblems, type FlexSkill } from "../roster/catalogue";
 import { createClient } from "../twilio/client";
+import { FlexConfigurationCache, fallbackMessage, type FlexConfiguration } from "../twilio/flex-configuration";
 import { resolveTwilioSettings, type ConfigLookup } from "../twilio/settings";
 import { isPreconditionFailed, isRestException, TaskRouter, type FetchedWorker } from "../twilio/taskrouter";
 import { engineWarn } from "./engine-log";
@@ -43,10 +48,54 @@ export class WorkerProvider implements pulumi.dynamic.ResourceProvider {
   private readonly warnedAgents = new Set<string>();
   /** Adoption lookups made by check, by friendly name, for the create that follows. */
   private readonly pendingLookups = new Map<string, Promise<FetchedWorker | undefined>>();
+  /** The Flex Configuration, read once per run. */
+  private readonly flexConfiguration = new FlexConfigurationCache(() => this.taskRouter().client);
+  /** Catalogue problems of the whole roster file, by agent email (lowercase); computed once. */
+  private rosterIssues?: Promise<Map<string, RosterIssue[]> | undefined>;
 
   /** Tests pass a TaskRouter directly. */
   constructor(taskRouter?: TaskRouter) {
     this.tr = taskRouter;
+  }
+
+  /** The Flex Configuration, or undefined (said once per run) when the account has none we can read. */
+  private async flex(): Promise<FlexConfiguration | undefined> {
+    const res = await this.flexConfiguration.get();
+    if (res.ok) return res.config;
+    const msg = fallbackMessage(res.reason);
+    if (!this.warned.has(msg)) {
+      this.warned.add(msg);
+      await engineWarn(msg);
+    }
+    return undefined;
+  }
+
+  /**
+   * Problems of this agent's skills against Flex's catalogue, as `file:line:col path: message`
+   * when the roster file can be read here (Pulumi runs the provider in the project
+   * directory), else from the inputs alone.
+   */
+  private async catalogueFailures(news: WorkerInputs): Promise<string[]> {
+    const catalogue: FlexSkill[] | undefined = (await this.flex())?.skills;
+    this.rosterIssues ??= (async () => {
+      const file = this.lookup("flex-roster:roster");
+      if (!file) return undefined;
+      try {
+        return catalogueIssues(readFileSync(path.resolve(file), "utf8"), file, catalogue);
+      } catch {
+        return undefined;
+      }
+    })();
+    const byEmail = await this.rosterIssues;
+    if (byEmail) return (byEmail.get(news.email.toLowerCase()) ?? []).map(formatIssue);
+    return inputProblems(news.skills ?? [], news.levels ?? {}, catalogue).map((m) => `${news.email}: ${m}`);
+  }
+
+  /** Flex's offline activity for the workspace, else the activity named Offline. */
+  private async offlineActivity(tr: TaskRouter, wsSid: string): Promise<string> {
+    const conf = await this.flex();
+    if (conf?.offlineActivitySid && conf.workspaceSid === wsSid) return conf.offlineActivitySid;
+    return tr.activitySid(wsSid, OFFLINE_ACTIVITY);
   }
 
   async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
@@ -68,13 +117,25 @@ export class WorkerProvider implements pulumi.dynamic.ResourceProvider {
     return { allowBusyDelete: on(this.lookup("flex-roster:allowBusyDelete")) || on(process.env.FLEX_ROSTER_ALLOW_BUSY_DELETE) };
   }
 
-  async check(olds: Partial<WorkerInputs> | undefined, news: WorkerInputs): Promise<pulumi.dynamic.CheckResult> {
+  async check(olds: Partial<WorkerInputs> | undefined, given: WorkerInputs): Promise<pulumi.dynamic.CheckResult> {
     const failures: pulumi.dynamic.CheckFailure[] = [];
+    let news = given;
+    if (!news.workspace) {
+      // The roster may leave the workspace to Flex: its Configuration names it.
+      const ws = (await this.flex())?.workspaceSid;
+      if (ws) news = { ...news, workspace: ws };
+    }
+    for (const reason of await this.catalogueFailures(news)) failures.push({ property: "skills", reason });
     // A new resource: say in the preview when create will adopt a corrupted worker
     // and recreate it (brownfield), since the plan itself can only show "create".
     if (!olds || Object.keys(olds).length === 0) await this.previewAdoption(news);
     if (!news.friendlyName) failures.push({ property: "friendlyName", reason: "friendlyName (the Flex identity) is required" });
-    if (!news.workspace) failures.push({ property: "workspace", reason: "workspace is required" });
+    if (!news.workspace) {
+      failures.push({
+        property: "workspace",
+        reason: "the roster names no workspace and the Flex Configuration (taskrouter_workspace_sid) could not be read: add `workspace:` to the roster",
+      });
+    }
     if (news.friendlyName && news.contactUri !== contactUriFor(news.friendlyName)) {
       failures.push({ property: "contactUri", reason: `contactUri must be "${contactUriFor(news.friendlyName)}"` });
     }
@@ -124,7 +185,16 @@ export class WorkerProvider implements pulumi.dynamic.ResourceProvider {
     };
     const drift = classify(news, live);
     if (drift.kind === "replace") await this.warnOnce(news.email, drift);
-    const flagChanged = Boolean(olds.ownAllAttributes) !== Boolean(news.ownAllAttributes);
+    const inPlace = inPlaceRepairWarning(news.email, drift);
+    if (inPlace && !this.warned.has(inPlace)) {
+      this.warned.add(inPlace);
+      await engineWarn(inPlace);
+    }
+    const flagChanged =
+      Boolean(olds.ownAllAttributes) !== Boolean(news.ownAllAttributes) ||
+      olds.identityProvider !== news.identityProvider ||
+      olds.repair !== news.repair ||
+      Boolean(olds.contactUriByFlex) !== Boolean(news.contactUriByFlex);
     return {
       changes: drift.kind !== "in-sync" || flagChanged || sameWorkspace,
       replaces: [...new Set(drift.corruptions.map((c) => c.field))],
@@ -179,7 +249,7 @@ export class WorkerProvider implements pulumi.dynamic.ResourceProvider {
       const outs = await this.reconcile(tr, ws.sid, inputs, existing);
       if (outs) return { id: outs.sid, outs: toState(outs) };
     }
-    const offline = await tr.activitySid(ws.sid, OFFLINE_ACTIVITY);
+    const offline = await this.offlineActivity(tr, ws.sid);
     let created: FetchedWorker;
     try {
       created = await tr.createWorker(ws.sid, inputs.friendlyName, JSON.stringify(canonicalAttributes(inputs)), offline);
@@ -232,7 +302,7 @@ export class WorkerProvider implements pulumi.dynamic.ResourceProvider {
    * assigned tasks) unless allowBusyDelete is set.
    */
   private async safeDelete(tr: TaskRouter, wsSid: string, sid: string, who: string): Promise<void> {
-    const offline = await tr.activitySid(wsSid, OFFLINE_ACTIVITY);
+    const offline = await this.offlineActivity(tr, wsSid);
     try {
       await tr.updateWorker(wsSid, sid, { activitySid: offline, rejectPendingReservations: true });
     } catch (err) {
@@ -339,6 +409,9 @@ export class WorkerProvider implements pulumi.dynamic.ResourceProvider {
         workspace: desired.workspace,
         extraAttributes: desired.extraAttributes ?? {},
         ownAllAttributes: desired.ownAllAttributes ?? false,
+        identityProvider: desired.identityProvider,
+        repair: desired.repair,
+        contactUriByFlex: desired.contactUriByFlex,
         channels: desired.channels ?? {},
       },
       fetched.record,

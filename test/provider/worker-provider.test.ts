@@ -287,7 +287,8 @@ describe("WorkerProvider", () => {
     expect(created.id).not.toBe(id);
     expect((await workers().list({ friendlyName: d.friendlyName })).map((w) => w.sid)).toEqual([created.id]);
     expect(lines).toEqual([
-      'warning: nadia@acme.com: contact_uri "client:nadia" is not canonical "client:nadia_40acme_2Ecom"; the worker will be recreated (the agent must sign in again)\n',
+      'warning: nadia@acme.com: contact_uri "client:nadia" is not canonical "client:nadia_40acme_2Ecom"; the worker will be recreated (the agent must sign in again) ' +
+        "[repair: recreate (the default): the worker gets a new SID; `repair: in-place` in the roster fixes contact_uri on the same SID]\n",
     ]);
   });
 });

@@ -152,7 +152,7 @@ describe("classify", () => {
     const d = classify(desired, live({ ...healthyAttrs, contact_uri: "client:bob" }));
     expect(corruptionWarning("bob@acme.com", d)).toBe(
       'bob@acme.com: contact_uri "client:bob" is not canonical "client:bob_40acme_2Ecom"; the worker will be recreated (the agent must sign in again) ' +
-        "[repair: recreate (the default): the worker is deleted and created again with a new SID (set `repair: in-place` in the roster to fix contact_uri on the same SID)]",
+        "[repair: recreate (the default): the worker gets a new SID; `repair: in-place` in the roster fixes contact_uri on the same SID]",
     );
   });
 });
