@@ -99,7 +99,7 @@ describe("Flex Configuration", () => {
     );
     await configure(provider, { "flex-roster:roster": file });
     const res = await provider.check(undefined, desired("bob@acme.com", { skills: ["salse", "support", "vip"], levels: { support: 11, vip: 1 } }));
-    expect(res.failures.map((f) => f.reason)).toEqual([
+    expect(res.failures!.map((f) => f.reason)).toEqual([
       `${file}:3:14 agents[0].skills[0]: unknown skill "salse": not in Flex's skill catalogue (taskrouter_skills) (did you mean "sales"?)`,
       `${file}:4:24 agents[0].levels.support: level 11 for "support" is outside its range 0..10 in Flex's skill catalogue`,
       `${file}:4:33 agents[0].levels.vip: "vip" is a single-value skill in Flex's catalogue (multivalue: false): it takes no level (got 1)`,
@@ -112,7 +112,7 @@ describe("Flex Configuration", () => {
     const ok = await provider.check(undefined, desired("bob@acme.com", { levels: { support: 15 } }));
     expect(ok.failures).toEqual([]);
     const low = await new WorkerProvider(tr).check(undefined, desired("bob@acme.com", { levels: { support: 0 } }));
-    expect(low.failures.map((f) => f.reason)).toEqual([
+    expect(low.failures!.map((f) => f.reason)).toEqual([
       'bob@acme.com: levels.support: level 0 for "support" is outside its range 1..20 in Flex\'s skill catalogue',
     ]);
   });
@@ -124,9 +124,9 @@ describe("Flex Configuration", () => {
     spy.mockImplementation((s: unknown) => (logged.push(String(s)), true));
     try {
       const noWs = await provider.check(undefined, desired("ann@acme.com", {}, null));
-      expect(noWs.failures.map((f) => f.property)).toContain("workspace");
+      expect(noWs.failures!.map((f) => f.property)).toContain("workspace");
       const over = await provider.check(undefined, desired("bob@acme.com", { levels: { support: 11 } }));
-      expect(over.failures.map((f) => f.reason)).toEqual([
+      expect(over.failures!.map((f) => f.reason)).toEqual([
         "bob@acme.com: levels.support: level must be an integer between 0 and 10 (got 11; Flex's skill catalogue could not be read)",
       ]);
       const { id } = await provider.create(desired("cy@acme.com"));

@@ -17,7 +17,7 @@ import {
   type PreviewDigest,
 } from "../../src/cli/report";
 import { code, codeBlock, text, valueText } from "../../src/cli/report/markdown-util";
-import { corruptionReasons, inPlaceReasons, redact } from "../../src/cli/report/reasons";
+import { corruptionReasons, healthOf, inPlaceReasons, redact } from "../../src/cli/report/reasons";
 
 const URN = (name: string, type = WORKER_TYPE) => `urn:pulumi:prod::flex-roster::${type}::${name}`;
 const STACK_URN = URN("flex-roster-prod", "pulumi:pulumi:Stack");
@@ -233,6 +233,39 @@ describe("reasons", () => {
       a: "[secret]",
       b: ["x"],
     });
+  });
+});
+
+describe("reasons follow the health rule (classify) alongside Flex", () => {
+  const base = inputs("bob_40acme_2Ecom");
+  it("SSO: profile keys are not reasons, only notes", () => {
+    const desired = { ...base, identityProvider: "sso" };
+    const before = { ...base, roles: ["agent", "supervisor"], fullName: "Robert" };
+    expect(changeReasons({ ...before, identityProvider: "sso" }, desired)).toEqual([]);
+    expect(changeReasons(before, base).map((r) => r.key)).toEqual(["full_name", "roles"]);
+    expect(healthOf(before, desired).notes.map((n) => n.message)).toEqual([
+      'full_name is set by SSO at sign-in: "Robert" (the roster says "Bob Builder")',
+      'roles is set by SSO at sign-in: ["agent","supervisor"] (the roster says ["agent"])',
+    ]);
+  });
+
+  it("a skill disabled in Flex is not a reason; one gone from the roster is", () => {
+    const before = { ...base, skills: ["sales"], levels: {}, disabledSkills: { skills: ["support"], levels: { support: 3 } } };
+    expect(changeReasons(before, base)).toEqual([]);
+    const salesOnly = { ...base, skills: ["sales"], levels: {} };
+    expect(changeReasons(before, salesOnly).map((r) => r.key)).toEqual(["disabled_skills"]);
+  });
+
+  it("repair: in-place turns the seed's contact_uri into an in-place reason; a missing one is not a corruption", () => {
+    const before = { ...base, contactUri: "client:bob" };
+    const [r] = changeReasons({ ...before, repair: "in-place" }, { ...base, repair: "in-place" });
+    expect(r).toMatchObject({ code: "contact-uri", from: "client:bob" });
+    expect(r!.replaces).toBeUndefined();
+    expect(r!.message).toMatch(/fixed in place on the same worker \(repair: in-place\)$/);
+    expect(changeReasons(before, base)[0]!.replaces).toBe(true);
+    const { contactUri: _c, ...waiting } = base;
+    expect(changeReasons({ ...waiting, contactUriByFlex: true }, { ...base, contactUriByFlex: true })).toEqual([]);
+    expect(changeReasons(waiting, base).map((x) => [x.code, x.replaces])).toEqual([["contact-uri", undefined]]);
   });
 });
 

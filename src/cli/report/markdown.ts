@@ -113,7 +113,19 @@ function whyCell(a: AgentPlan): string {
     const ch = channelsText(a.channels);
     if (ch && !a.reasons.some((r) => r.code === "channel")) lines.push(`recreated with channels ${ch}`);
   }
+  if (a.repair) lines.push(`<sub>${text(a.repair.why)}</sub>`);
+  for (const n of a.notes ?? []) lines.push(`<sub>not drift: ${text(n)}</sub>`);
   return lines.join("<br>") || "&nbsp;";
+}
+
+/** Agents without a change that still differ from the roster in what SSO or Flex owns. */
+function notesBlock(plan: PlanModel, limit: number): string {
+  const rows = plan.agents.filter((a) => a.action === "same" && (a.notes?.length ?? 0) > 0);
+  if (rows.length === 0) return "";
+  const lines = ["| Agent | Not drift (owned by SSO or Flex) |", "| --- | --- |"];
+  for (const a of rows.slice(0, limit)) lines.push(`| ${agentCell(a)} | ${a.notes!.map((n) => text(n)).join("<br>")} |`);
+  if (rows.length > limit) lines.push(`\n_… and ${plural(rows.length - limit, "more agent")}._`);
+  return `<details><summary>Information, not drift: ${plural(rows.length, "unchanged agent")}</summary>\n\n${lines.join("\n")}\n\n</details>`;
 }
 
 function table(rows: AgentPlan[], limit: number): string {
@@ -234,6 +246,8 @@ function render(plan: PlanModel, opts: Required<Omit<MarkdownOptions, "guard">> 
   if (agents) blocks.push(agents);
   const leg = legend(rows);
   if (leg) blocks.push(leg);
+  const notes = notesBlock(plan, Number.isFinite(rowLimit) ? rowLimit : 200);
+  if (notes) blocks.push(notes);
   const others = othersBlock(plan);
   if (others) blocks.push(others);
   const diags = diagnosticsBlock(plan);

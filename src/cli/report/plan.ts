@@ -4,7 +4,7 @@
 
 import { decodeFlexIdentity } from "../../flex/identity";
 import { parseUrn, type PreviewDigest, type PreviewStep } from "./digest";
-import { changeReasons, channelOf, redact, type Reason } from "./reasons";
+import { changeReasons, healthOf, channelOf, redact, type Reason } from "./reasons";
 
 /** The Pulumi type of a flex-roster worker (src/provider/worker.ts). */
 export const WORKER_TYPE = "pulumi-nodejs:dynamic/flex-roster:Worker";
@@ -47,6 +47,10 @@ export interface AgentPlan {
   channels?: Record<string, ChannelSummary>;
   /** The raw Pulumi ops for this resource, in order (refresh excluded). */
   ops: string[];
+  /** Not drift: what SSO or Flex owns (SSO profile keys, skills disabled in Flex, waiting for first sign-in). */
+  notes?: string[];
+  /** Which repair policy applies to a corrupted worker, and why. */
+  repair?: { policy: "recreate" | "in-place"; why: string };
 }
 
 export interface OtherChange {
@@ -221,6 +225,11 @@ function planAgent(g: Group): AgentPlan {
     }
     case "same":
       break;
+  }
+  if (before && desired && action !== "create" && action !== "delete") {
+    const health = healthOf(before, desired);
+    if (health.notes.length > 0) agent.notes = health.notes.map((n) => n.message);
+    if (health.repair && action !== "same") agent.repair = health.repair;
   }
   return agent;
 }

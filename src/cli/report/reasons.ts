@@ -5,7 +5,8 @@
 // a secret stays "[secret]".
 
 import { isDeepStrictEqual } from "node:util";
-import { INPUT_KEYS } from "../../flex/worker-model";
+import { classify, type Drift } from "../../flex/drift";
+import { INPUT_KEYS, type WorkerInputs } from "../../flex/worker-model";
 
 export type ReasonCode =
   /** create: the agent is new in the roster */
@@ -51,7 +52,7 @@ export interface Reason {
 export { INPUT_KEYS };
 
 /** Keys that are never inputs (outputs Twilio assigns, Pulumi's own bookkeeping). */
-const IGNORED_KEYS = new Set(["__provider", "sid", "workspaceSid", "activityName", "unmanagedKeys"]);
+const IGNORED_KEYS = new Set(["__provider", "sid", "workspaceSid", "activityName", "unmanagedKeys", "disabledSkills"]);
 
 /** Values Pulumi blinds in JSON output. */
 export const SECRET = "[secret]";
@@ -222,6 +223,12 @@ export function inPlaceReasons(before: Props, desired: Props): Reason[] {
   if (Boolean(before.ownAllAttributes) !== Boolean(desired.ownAllAttributes)) {
     out.push(change("setting", "ownAllAttributes", Boolean(before.ownAllAttributes), Boolean(desired.ownAllAttributes), "ownAllAttributes"));
   }
+  // The roster-wide settings: absent means the default.
+  for (const [key, dflt] of [["identityProvider", "none"], ["repair", "recreate"], ["contactUriByFlex", false]] as const) {
+    const was = before[key] ?? dflt;
+    const now = desired[key] ?? dflt;
+    if (!isDeepStrictEqual(was, now)) out.push(change("setting", key, was, now, key));
+  }
   const chBefore = record(before.channels);
   for (const [name, wantRaw] of Object.entries(record(desired.channels))) {
     const want = channelOf(wantRaw) ?? {};
@@ -251,10 +258,62 @@ export function inPlaceReasons(before: Props, desired: Props): Reason[] {
   return out;
 }
 
+/** The provider's shape of a props object (state outputs or new inputs), for classify. */
+function asWorker(p: Props): WorkerInputs {
+  return { ...p, extraAttributes: record(p.extraAttributes), channels: record(p.channels) } as unknown as WorkerInputs;
+}
+
+/**
+ * The health rule itself (src/flex/drift.ts classify) on the plan's before/after:
+ * what is drift, what is information (SSO-owned keys, skills disabled in Flex,
+ * a worker waiting for first sign-in) and which repair policy applies.
+ */
+export function healthOf(before: Props, desired: Props): Drift {
+  return classify(asWorker(desired), asWorker(before));
+}
+
+/** The input field a reason is about, to match it with classify's findings. */
+function fieldOf(r: Reason): string | undefined {
+  switch (r.code) {
+    case "contact-uri":
+      return "contactUri";
+    case "channel":
+    case "channel-missing":
+      return "channels";
+    case "attribute": {
+      const k = r.key ?? "";
+      if (k === "email") return "email";
+      if (k === "full_name") return "fullName";
+      if (k === "roles") return "roles";
+      if (k === "routing.skills") return "skills";
+      if (k.startsWith("routing.levels")) return "levels";
+      return "extraAttributes";
+    }
+    default:
+      return undefined;
+  }
+}
+
 /** All reasons for an update or a replacement, replacing ones first. */
 export function changeReasons(before: Props, desired: Props, replaceKeys?: ReadonlySet<string>): Reason[] {
-  const bad = corruptionReasons(before, desired, replaceKeys);
-  const rest = inPlaceReasons(before, desired);
+  const drift = healthOf(before, desired);
+  const drifting = new Set<string>([...drift.changes, ...drift.corruptions].map((f) => f.field));
+  // Drift is what classify says: SSO-owned keys and disabled skills are left out here (they are notes).
+  const bad = corruptionReasons(before, desired, replaceKeys).flatMap((r): Reason[] => {
+    if (r.code !== "contact-uri" || drift.corruptions.some((f) => f.field === "contactUri")) return [r];
+    // Not a corruption: fixed in place (repair: in-place) or written to a worker waiting for first sign-in.
+    const fix = drift.changes.find((f) => f.field === "contactUri");
+    if (!fix) return [];
+    const { replaces: _r, ...rest } = r;
+    return [{ ...rest, message: fix.message }];
+  });
+  const rest = inPlaceReasons(before, desired).filter((r) => {
+    const f = fieldOf(r);
+    return f === undefined || drifting.has(f);
+  });
+  for (const f of drift.changes) {
+    if (f.path === "disabledSkills") rest.push({ code: "attribute", key: "disabled_skills", from: f.from, to: f.to, message: f.message });
+  }
   const explained = new Set(bad.filter((r) => r.replaces).map((r) => inputKeyOf(r.code)));
   const unexplained = [...(replaceKeys ?? [])].filter((k) => !explained.has(k) && !IGNORED_KEYS.has(k)).sort();
   const extra: Reason[] = unexplained.map((k) => ({

@@ -18,6 +18,17 @@ export interface AgentSummary {
   sid?: string;
   reasons: Reason[];
   channels?: Record<string, ChannelSummary>;
+  /** Which repair policy applies to a corrupted worker, and why. */
+  repair?: { policy: "recreate" | "in-place"; why: string };
+  /** Not drift: differences owned by SSO or Flex. */
+  notes?: string[];
+}
+
+/** An agent without changes whose worker differs from the roster only in what SSO or Flex owns. */
+export interface AgentNote {
+  identity: string;
+  email?: string;
+  notes: string[];
 }
 
 export interface ReportSummary {
@@ -31,6 +42,8 @@ export interface ReportSummary {
   guard?: GuardVerdict;
   /** Agents with a change, in report order. */
   agents: AgentSummary[];
+  /** Unchanged agents with notes (SSO-owned keys, skills disabled in Flex, waiting for first sign-in). */
+  information?: AgentNote[];
   others: OtherChange[];
   diagnostics: PlanDiagnostic[];
 }
@@ -75,8 +88,14 @@ export function buildSummary(plan: PlanModel, opts: { mode?: ReportMode; guard?:
     if (a.sid) s.sid = a.sid;
     s.reasons = a.reasons.map(orderedReason);
     if (a.channels) s.channels = a.channels;
+    if (a.repair) s.repair = a.repair;
+    if (a.notes) s.notes = a.notes;
     return s as AgentSummary;
   });
+  const information = plan.agents
+    .filter((a) => a.action === "same" && a.notes)
+    .map((a) => ({ identity: a.identity, ...(a.email ? { email: a.email } : {}), notes: a.notes! }));
+  if (information.length > 0) summary.information = information;
   summary.others = plan.others;
   summary.diagnostics = plan.diagnostics;
   return summary as ReportSummary;
