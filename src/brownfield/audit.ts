@@ -2,9 +2,10 @@
 // findings `flex-roster doctor` reports, and the contact_uri patterns of the
 // workspace. Pure: the scan (src/brownfield/scan.ts) feeds it plain records.
 
+import { classify } from "../flex/drift";
 import { contactUriFor, decodeFlexIdentity } from "../flex/identity";
 import type { Roster } from "../flex/types";
-import { parseAttributes, type AttributesFormat, type LiveChannelRecord } from "../flex/worker-model";
+import { desiredWorker, parseAttributes, projectLive, type AttributesFormat, type LiveChannelRecord } from "../flex/worker-model";
 import { describeContactUri, isFlexIdentity, type ContactUriShape } from "./patterns";
 
 /** One worker as the scan read it: the list entry, its fetched attributes and its channels. */
@@ -29,13 +30,16 @@ export type FindingCode =
   | "duplicate-email"
   | "chat-capacity-low"
   | "orphan-worker"
-  | "agent-without-worker";
+  | "agent-without-worker"
+  | "sso-owned-difference"
+  | "skill-disabled-in-flex";
 
 /** Severity of each finding code. Critical ones break chat (or the roster's adoption) today. */
 export const SEVERITY: Record<FindingCode, Severity> = {
   "attributes-invalid-json": "critical",
   "attributes-not-object": "critical",
-  "contact-uri-missing": "critical",
+  // A worker Flex has not signed in yet (pre-provisioned): Flex writes contact_uri at first sign-in.
+  "contact-uri-missing": "info",
   "contact-uri-not-canonical": "critical",
   "duplicate-identity": "critical",
   "duplicate-email": "critical",
@@ -43,6 +47,9 @@ export const SEVERITY: Record<FindingCode, Severity> = {
   "chat-capacity-low": "warning",
   "orphan-worker": "warning",
   "agent-without-worker": "warning",
+  // Not drift (src/flex/drift.ts notes): SSO writes these keys, a supervisor disabled the skill.
+  "sso-owned-difference": "info",
+  "skill-disabled-in-flex": "info",
 };
 
 export const SEVERITY_ORDER: readonly Severity[] = ["critical", "warning", "info"];
@@ -88,7 +95,7 @@ export interface WorkerFacts {
   /** Canonical contact_uri for the friendly name, when it is an identity. */
   expectedContactUri?: string;
   contactShape?: ContactUriShape;
-  /** pulumi up would recreate this worker (unusable attributes or wrong contact_uri). */
+  /** pulumi up would recreate this worker (unusable attributes or a wrong contact_uri; a missing one is not corruption). */
   corrupted: boolean;
   channels: LiveChannelRecord[];
 }
@@ -161,7 +168,8 @@ export function workerFacts(w: ScannedWorker, order: number): WorkerFacts {
     facts.expectedContactUri = contactUriFor(w.friendlyName);
     if (parsed.format === "json-object") {
       facts.contactShape = describeContactUri(w.friendlyName, facts.contactUri);
-      if (facts.contactShape.kind !== "canonical") facts.corrupted = true;
+      // Missing: waiting for first sign-in, not corrupted (the health rule in src/flex/drift.ts).
+      if (facts.contactShape.kind !== "canonical" && facts.contactShape.kind !== "missing") facts.corrupted = true;
     }
   }
   return facts;
@@ -240,7 +248,7 @@ export function audit(scanned: ScannedWorker[], opts: AuditOptions = {}): AuditR
       });
       f.contactShape = s;
       if (s.kind === "missing") {
-        add(f, "contact-uri-missing", `contact_uri is missing; expected "${f.expectedContactUri}"`, {
+        add(f, "contact-uri-missing", `waiting for first sign-in: no contact_uri yet; Flex writes "${f.expectedContactUri}" when the agent signs in`, {
           expected: f.expectedContactUri,
           pattern: s,
         });
@@ -302,6 +310,18 @@ export function audit(scanned: ScannedWorker[], opts: AuditOptions = {}): AuditR
       if (agentsByIdentity.has(key) && !claimed.has(key)) {
         claimed.add(key);
         adopted.add(f.sid);
+      }
+    }
+    // Differences the roster does not fight (classify's notes): shown as information.
+    for (const f of facts) {
+      const agent = agentsByIdentity.get(lower(f.friendlyName));
+      if (!adopted.has(f.sid) || !agent || f.format !== "json-object") continue;
+      const want = desiredWorker(opts.roster.workspace, agent);
+      const live = projectLive(want, { sid: f.sid, workspaceSid: "", friendlyName: f.friendlyName, attributes: JSON.stringify(f.attributes) }, f.channels);
+      for (const n of classify(want, { ...live, workspace: want.workspace }).notes) {
+        if (n.field === "contactUri") continue; // already reported as contact-uri-missing
+        const code: FindingCode = n.path.startsWith("disabledSkills") ? "skill-disabled-in-flex" : "sso-owned-difference";
+        add(f, code, n.message);
       }
     }
     for (const f of facts) {

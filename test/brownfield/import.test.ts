@@ -60,7 +60,9 @@ describe("flex-roster import on a messy workspace", () => {
     const corrupted = s.planted.filter((p) => importedOf(p)?.plan === "replace").map((p) => importedOf(p)!.email).sort();
     expect(flagged).toEqual(corrupted);
     expect(yaml).toContain('# CORRUPTED: contact_uri "client:seeded0" is not canonical "client:seeded0_40acme_2Ecom"; flex-roster will recreate this worker');
-    expect(yaml).not.toContain("# UPDATE:");
+    // The two without contact_uri are waiting for first sign-in: updated in place, not recreated.
+    expect(yaml.match(/# UPDATE:/g)).toHaveLength(2);
+    expect(yaml).toContain("# UPDATE: pulumi up will change contact_uri is missing (waiting for first sign-in)");
   });
 
   it("lists duplicates and strays as not imported, with their SIDs", () => {
@@ -87,7 +89,7 @@ describe("flex-roster import on a messy workspace", () => {
     const out = captureIO(emulatorEnv(s.emu), tmp);
     expect(await runImport({ out: "-", progress: false }, out)).toBe(0);
     expect(out.out.text).toBe(yaml);
-    expect(out.err.text).toMatch(/^flex-roster import: roster: 201 agents from 205 workers \(pulumi up: 178 adopted unchanged, 0 updated in place, 23 corrupted recreated\); 4 not imported\./);
+    expect(out.err.text).toMatch(/^flex-roster import: roster: 201 agents from 205 workers \(pulumi up: 178 adopted unchanged, 2 updated in place, 21 corrupted recreated\); 4 not imported\./);
     const forced = captureIO(emulatorEnv(s.emu), tmp);
     writeFileSync(path.join(tmp, "other.yaml"), "x");
     expect(await runImport({ out: "other.yaml", force: true, progress: false }, forced)).toBe(0);
@@ -118,11 +120,15 @@ describe("flex-roster import on a messy workspace", () => {
 
     const corrupted = s.planted.filter((p) => importedOf(p)?.plan === "replace");
     const healthy = s.planted.filter((p) => importedOf(p)?.plan === "adopt");
+    const waiting = s.planted.filter((p) => importedOf(p)?.plan === "update");
+    expect(waiting).toHaveLength(2);
     const byRoute = s.emu.control.counters().byRoute;
     expect(byRoute["POST /v1/Workspaces/:WorkspaceSid/Workers"]).toBe(corrupted.length);
     expect(byRoute["DELETE /v1/Workspaces/:WorkspaceSid/Workers/:Sid"]).toBe(corrupted.length);
-    // Worker updates: only taking the corrupted workers offline before deleting them.
-    expect(byRoute["POST /v1/Workspaces/:WorkspaceSid/Workers/:Sid"]).toBe(corrupted.length);
+    // Worker updates: taking the corrupted workers offline before deleting them, and
+    // writing contact_uri in place on the two waiting for first sign-in (same SID).
+    expect(byRoute["POST /v1/Workspaces/:WorkspaceSid/Workers/:Sid"]).toBe(corrupted.length + waiting.length);
+    for (const p of waiting) expect(sidByIdentity.get(p.spec.friendlyName)).toBe(p.sid);
     // Channel writes: only chat 1 → 2 on the new workers (Twilio creates channels with capacity 1).
     expect(byRoute["POST /v1/Workspaces/:WorkspaceSid/Workers/:WorkerSid/Channels/:Sid"]).toBe(corrupted.length);
     for (const p of healthy) expect(sidByIdentity.get(p.spec.friendlyName)).toBe(p.sid);

@@ -80,8 +80,11 @@ export function messyWorkspace(): Planted[] {
   out.push(corrupt("raw0@acme.com", i++, "client:raw0@acme.com", "not-encoded"));
   out.push(corrupt("raw1@acme.com", i++, "client:raw1@acme.com", "not-encoded"));
   out.push(corrupt("hex@acme.com", i++, "client:hex_40acme_2ecom", "hex-lowercase"));
-  out.push(corrupt("nouri0@acme.com", i++, undefined, "missing", "contact-uri-missing"));
-  out.push(corrupt("nouri1@acme.com", i++, undefined, "missing", "contact-uri-missing"));
+  // No contact_uri: waiting for first sign-in, not corrupted; the roster's default writes it in place.
+  for (const email of ["nouri0@acme.com", "nouri1@acme.com"]) {
+    const p = corrupt(email, i++, undefined, "missing", "contact-uri-missing");
+    out.push({ ...p, import: { email, plan: "update" } });
+  }
   out.push(corrupt("copy@acme.com", i++, "client:agent001_40acme_2Ecom", "other-identity"));
 
   // Attributes nobody can read.

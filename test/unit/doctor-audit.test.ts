@@ -50,7 +50,8 @@ describe("audit", () => {
 
   const table: [name: string, workers: ScannedWorker[], expected: string[], exit: number][] = [
     ["domain part missing", [healthy("a@acme.com"), worker("bob_40acme_2Ecom", { contact_uri: "client:bob" })], ["contact-uri-not-canonical bob_40acme_2Ecom"], 3],
-    ["contact_uri missing", [worker("bob_40acme_2Ecom", { email: "bob@acme.com" })], ["contact-uri-missing bob_40acme_2Ecom"], 3],
+    // waiting for first sign-in (pre-provisioned): information, not corruption
+    ["contact_uri missing", [worker("bob_40acme_2Ecom", { email: "bob@acme.com" })], ["contact-uri-missing bob_40acme_2Ecom"], 0],
     ["invalid JSON", [worker("bob_40acme_2Ecom", "{'contact_uri': 1}")], ["attributes-invalid-json bob_40acme_2Ecom"], 3],
     ["not an object", [worker("bob_40acme_2Ecom", '"client:bob_40acme_2Ecom"')], ["attributes-not-object bob_40acme_2Ecom"], 3],
     ["low chat capacity", [healthy("a@acme.com", {}, 1)], ["chat-capacity-low a_40acme_2Ecom"], 2],
@@ -120,6 +121,26 @@ describe("audit", () => {
     expect(codes(r)).toEqual(["agent-without-worker new_40acme_2Ecom", "orphan-worker b_40acme_2Ecom"]);
     expect(r.findings.find((f) => f.code === "agent-without-worker")?.message).toContain("line 5");
     expect(exitCodeFor(r)).toBe(2);
+  });
+
+  it("with an SSO roster: the profile SSO wrote and skills disabled in Flex are information, not problems", () => {
+    const roster = parseRoster(
+      ["workspace: Flex Task Assignment", "identityProvider: sso", "agents:", "  - email: a@acme.com", "    fullName: Ann", "    skills: [sales, support]"].join("\n"),
+      "roster.yaml",
+    );
+    const w = healthy("a@acme.com", {
+      full_name: "Ann Smith",
+      roles: ["agent", "supervisor"],
+      routing: { skills: ["sales"], levels: {} },
+      disabled_skills: { skills: ["support"], levels: {} },
+    });
+    const r = audit([w], { roster });
+    expect(r.findings.map((f) => [f.code, f.severity, f.message])).toEqual([
+      ["skill-disabled-in-flex", "info", 'skill "support" is disabled in Flex (left disabled)'],
+      ["sso-owned-difference", "info", 'full_name is set by SSO at sign-in: "Ann Smith" (the roster says "Ann")'],
+      ["sso-owned-difference", "info", 'roles is set by SSO at sign-in: ["agent","supervisor"] (the roster says ["agent"])'],
+    ]);
+    expect(exitCodeFor(r)).toBe(0);
   });
 
   it("sorts findings critical first and counts healthy workers", () => {
