@@ -1,6 +1,7 @@
 // The demo: a roster of ten agents goes live on the emulator, one worker is
-// corrupted exactly as in the support case ("You are not a chat participant"),
-// preview explains it, up repairs it, and a final preview proves convergence.
+// corrupted exactly as in the support case, Bob's second chat fails with "You
+// are not a chat participant", preview explains it, up repairs it, the second
+// chat works, and a final preview proves convergence.
 
 import { spawn } from "node:child_process";
 import { mkdirSync } from "node:fs";
@@ -12,6 +13,17 @@ const ROOT = path.resolve(__dirname, "..");
 const PORT = Number(process.env.FLEX_ROSTER_DEMO_PORT ?? 4010); // Pulumi.dev.yaml points here
 const STACK = "dev";
 const BOB = "bob_40acme_2Ecom";
+const BOB_LOGIN = "bob@acme.com";
+
+/** Bob accepts a second chat (the emulator plays Flex): the error text, or "ok". */
+function secondChat(emu: Awaited<ReturnType<typeof startEmulator>>): string {
+  try {
+    emu.control.secondChat(BOB_LOGIN);
+    return "ok";
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  }
+}
 
 function step(title: string) {
   process.stdout.write(`\n\x1b[1m== ${title}\x1b[0m\n`);
@@ -72,6 +84,11 @@ async function main() {
     await workers()(bob.sid).update({ attributes: JSON.stringify({ ...attrs, contact_uri: "client:bob" }) });
     console.log(`${BOB} (${bob.sid}) contact_uri: ${attrs.contact_uri} -> client:bob`);
 
+    step(`The symptom: ${BOB_LOGIN} accepts a second chat`);
+    const symptom = secondChat(emu);
+    console.log(`second chat: ${symptom}`);
+    if (symptom !== "You are not a chat participant") throw new Error(`expected the seed's error, got: ${symptom}`);
+
     step("pulumi preview --diff: shows the drift and that Bob's worker will be replaced, and why");
     const preview = await must(["preview", "--diff"], env);
     if (!/client:bob_40acme_2Ecom/.test(preview.out) || !/replace/i.test(preview.out)) {
@@ -87,6 +104,11 @@ async function main() {
     const [fixed] = await workers().list({ friendlyName: BOB });
     const after = JSON.parse((await workers()(fixed.sid).fetch()).attributes);
 
+    step(`After the repair: ${BOB_LOGIN} accepts a second chat`);
+    const chat = secondChat(emu);
+    console.log(`second chat: ${chat}`);
+    if (chat !== "ok") throw new Error(`the second chat still fails after the repair: ${chat}`);
+
     step("pulumi preview --expect-no-changes: live Flex matches the roster");
     await must(["preview", "--expect-no-changes"], env);
 
@@ -96,9 +118,10 @@ async function main() {
     console.log(`workers in workspace:       ${all.length}`);
     console.log(`Bob's worker:               ${bob.sid} -> ${fixed.sid} (recreated: ${bob.sid !== fixed.sid})`);
     console.log(`Bob's contact_uri now:      ${after.contact_uri}`);
+    console.log(`Bob's second chat:          before the repair "${symptom}", after it ${chat}`);
     console.log(`Twilio API requests served: ${counters.total} (${counters.writes} writes)`);
     if (bob.sid === fixed.sid || after.contact_uri !== `client:${BOB}`) throw new Error("Bob's worker was not repaired");
-    console.log("\nDemo passed: drift detected on preview, repaired on up, no changes left.");
+    console.log("\nDemo passed: the second chat failed, drift detected on preview, repaired on up, the second chat works, no changes left.");
   } finally {
     await emu.close();
   }

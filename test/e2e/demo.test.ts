@@ -16,6 +16,9 @@ it("npm run demo: up, out-of-band corruption, preview explains, up repairs, no c
   expect(out).toMatch(/\+-1 to replace/);
   expect(out).toContain("contact_uri `client:bob` is not canonical; expected `client:bob_40acme_2Ecom`");
   expect(out).toMatch(/Bob's worker: +WK[0-9a-f]{32} -> WK[0-9a-f]{32} \(recreated: true\)/);
+  // the symptom before the repair, a working second chat after it (the emulator plays Flex)
+  expect(out).toContain("second chat: You are not a chat participant");
+  expect(out).toContain("second chat: ok");
   expect(out).toContain("Demo passed");
   expect(out).not.toContain("emulator-dev-auth-token");
 });
