@@ -276,7 +276,7 @@ describe("control API over HTTP", () => {
     expect(state.workspaces[0].workers.map((w: { sid: string }) => w.sid).slice(0, 2)).toEqual([a, b]);
     expect(state.workspaces[0].workers[0].attributes).toBe("{not json");
 
-    expect((await control("PUT", "/options", { rejectDeleteWhenBusy: true })).body).toEqual({ rejectDeleteWhenBusy: true });
+    expect((await control("PUT", "/options", { rejectDeleteWhenBusy: true })).body).toEqual({ rejectDeleteWhenBusy: true, flexEnabled: true });
     await control("POST", `/workspaces/default/workers/${b}/busy`, {});
     const del = await fetch(`${emu.url}${listPath()}/${b}`, { method: "DELETE", headers: { authorization: auth() } });
     expect(del.status).toBe(400);
