@@ -280,3 +280,10 @@ export function inPlaceRepairWarning(email: string, drift: Drift): string | unde
   const fix = drift.changes.find((c) => c.field === "contactUri");
   return `${email}: ${fix?.message ?? "contact_uri is fixed in place"} [${drift.repair.why}]`;
 }
+
+/** The information line for one note: `bob@acme.com: not drift: roles is set by SSO ...`. */
+export function notDriftMessage(email: string, note: string): string {
+  return `${email}: ${NOT_DRIFT} ${note}`;
+}
+
+export const NOT_DRIFT = "not drift:";

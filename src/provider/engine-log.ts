@@ -26,15 +26,24 @@ function engine(): EngineClient | null {
 
 /** Send a warning to the Pulumi engine; falls back to stderr outside a Pulumi run. */
 export function engineWarn(message: string): Promise<void> {
+  return engineLog("warning", message);
+}
+
+/** Information (not a problem): e.g. what SSO or Flex owns on a worker. */
+export function engineInfo(message: string): Promise<void> {
+  return engineLog("info", message);
+}
+
+function engineLog(severity: "warning" | "info", message: string): Promise<void> {
   const c = engine();
   if (!c) {
-    process.stderr.write(`warning: ${message}\n`);
+    process.stderr.write(`${severity}: ${message}\n`);
     return Promise.resolve();
   }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const proto = require("@pulumi/pulumi/proto/engine_pb");
   const req = new proto.LogRequest();
-  req.setSeverity(proto.LogSeverity.WARNING);
+  req.setSeverity(severity === "info" ? proto.LogSeverity.INFO : proto.LogSeverity.WARNING);
   req.setMessage(message);
   req.setUrn("");
   req.setStreamid(0);

@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
 import { canonicalAttributes } from "../flex/attributes";
-import { classify, corruptionWarning, inPlaceRepairWarning, type Drift } from "../flex/drift";
+import { classify, corruptionWarning, inPlaceRepairWarning, notDriftMessage, type Drift } from "../flex/drift";
 import { contactUriFor } from "../flex/identity";
 import { channelSpec, INPUT_KEYS, parseAttributes, projectLive, type WorkerInputs, type WorkerOutputs } from "../flex/worker-model";
 import { formatIssue, type RosterIssue } from "../roster/errors";
@@ -16,7 +16,7 @@ import { createClient } from "../twilio/client";
 import { FlexConfigurationCache, fallbackMessage, type FlexConfiguration } from "../twilio/flex-configuration";
 import { resolveTwilioSettings, type ConfigLookup } from "../twilio/settings";
 import { isPreconditionFailed, isRestException, TaskRouter, type FetchedWorker } from "../twilio/taskrouter";
-import { engineWarn } from "./engine-log";
+import { engineInfo, engineWarn } from "./engine-log";
 
 export const OFFLINE_ACTIVITY = "Offline";
 
@@ -185,6 +185,14 @@ export class WorkerProvider implements pulumi.dynamic.ResourceProvider {
     };
     const drift = classify(news, live);
     if (drift.kind === "replace") await this.warnOnce(news.email, drift);
+    // What SSO or Flex owns is not drift: said as information (the PR report shows it per agent).
+    for (const n of drift.notes) {
+      const msg = notDriftMessage(news.email, n.message);
+      if (!this.warned.has(msg)) {
+        this.warned.add(msg);
+        await engineInfo(msg);
+      }
+    }
     const inPlace = inPlaceRepairWarning(news.email, drift);
     if (inPlace && !this.warned.has(inPlace)) {
       this.warned.add(inPlace);

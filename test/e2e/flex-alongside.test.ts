@@ -11,6 +11,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runImport } from "../../src/cli/commands/import";
+import { reportFromPreviewJson } from "../../src/cli/report";
 import { captureIO, emulatorEnv } from "../brownfield/harness";
 import { createFlexStack, type FlexStack } from "./helpers/flex-stack";
 import { ensurePulumi, ENSURE_PULUMI_TIMEOUT_MS } from "./helpers/pulumi";
@@ -97,6 +98,18 @@ describe("an SSO tenant alongside Flex (real CLI)", () => {
     expect(r.code, r.stdout + r.stderr).toBe(0);
     // and the roles SSO wrote stay (no up could strip supervisor)
     expect((await attrs(before.bob!)).roles).toEqual(["agent", "supervisor", "wfo.full_access"]);
+    // the PR report shows the difference as information, not as drift
+    const json = await run(["preview", "--json"]);
+    expect(json.code, json.stderr).toBe(0);
+    const report = reportFromPreviewJson(json.stdout);
+    expect(report.summary.status).toBe("in-sync");
+    expect(report.summary.information).toEqual([
+      expect.objectContaining({
+        identity: BOB,
+        notes: expect.arrayContaining(['roles is set by SSO at sign-in: ["agent","supervisor","wfo.full_access"] (the roster says ["agent"])']),
+      }),
+    ]);
+    expect(report.markdown).toContain("Information, not drift: 1 unchanged agent");
   });
 
   it("without the SSO setting, the same login plans an update", { timeout: 120_000 }, async () => {

@@ -305,6 +305,19 @@ export function buildPlan(digest: PreviewDigest, opts: BuildPlanOptions = {}): P
     if (!diagnostics.some((x) => x.severity === entry.severity && x.message === entry.message)) diagnostics.push(entry);
   }
 
+  // The provider says what SSO or Flex owns as info lines, `<email>: not drift: <note>`;
+  // an unchanged agent has no other trace in the preview, so they become its notes.
+  for (const d of digest.diagnostics ?? []) {
+    if (d.severity !== "info") continue;
+    const m = /^(\S+): not drift: (.+)$/.exec(cleanMessage(d.message ?? ""));
+    if (!m) continue;
+    const who = m[1]!.toLowerCase();
+    const agent = agents.find((a) => a.email?.toLowerCase() === who || decodeFlexIdentity(a.identity)?.toLowerCase() === who);
+    if (!agent) continue;
+    agent.notes ??= [];
+    if (!agent.notes.includes(m[2]!)) agent.notes.push(m[2]!);
+  }
+
   const plan: PlanModel = {
     agents,
     totals,
