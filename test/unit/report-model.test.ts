@@ -1,6 +1,8 @@
 // The report pipeline piece by piece, on small hand-made digests in the shape
 // Pulumi 3.248 prints (the goldens in report.test.ts use captured ones).
 
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   DigestError,
@@ -364,6 +366,31 @@ describe("buildPlan", () => {
     const p = buildPlan(parseDigest(JSON.stringify({ steps: [{ op: "update", urn: STACK_URN, detailedDiff: null }] })));
     expect(p.stackChanges).toBe(true);
     expect(buildSummary(p).status).toBe("in-sync");
+  });
+});
+
+describe("notes of unchanged agents (the provider's info lines)", () => {
+  it("an info line `<email>: not drift: ...` becomes a note of that agent, in the comment and the summary", () => {
+    const text = readFileSync(path.join(__dirname, "..", "fixtures", "preview", "clean.json"), "utf8");
+    const digest = JSON.parse(text);
+    digest.diagnostics = [
+      ...(digest.diagnostics ?? []),
+      { severity: "info", message: 'bob@acme.com: not drift: roles is set by SSO at sign-in: ["agent","wfo.admin"] (the roster says ["agent"])\n' },
+      { severity: "info", message: 'bob@acme.com: not drift: skill "sales" is disabled in Flex (left disabled)\n' },
+      { severity: "info", message: "nobody@acme.com: not drift: x\n" },
+    ];
+    const report = reportFromPreviewJson(JSON.stringify(digest));
+    expect(report.summary.status).toBe("in-sync");
+    expect(report.summary.information).toEqual([
+      {
+        identity: "bob_40acme_2Ecom",
+        email: "bob@acme.com",
+        notes: ['roles is set by SSO at sign-in: ["agent","wfo.admin"] (the roster says ["agent"])', 'skill "sales" is disabled in Flex (left disabled)'],
+      },
+    ]);
+    expect(report.markdown).toContain("Information, not drift: 1 unchanged agent");
+    expect(report.markdown).toContain("is disabled in Flex (left disabled)");
+    expect(report.summary.diagnostics).toEqual([]);
   });
 });
 
