@@ -1,6 +1,9 @@
 // Reading both tools' plans into one shape: per agent (worker), what the plan
 // does and which keys it touches, plus a one-line summary of the whole plan.
 
+import { parseDigest } from "../../src/cli/report/digest";
+import { buildPlan } from "../../src/cli/report/plan";
+
 export interface AgentStep {
   /** update | replace | create | delete | same | error */
   action: string;
@@ -29,30 +32,33 @@ function summarise(agents: Map<string, AgentStep>, total: number): string {
     .join(", ");
 }
 
-const REPLACE_OPS = new Set(["replace", "create-replacement", "delete-replaced"]);
-
-/** `pulumi preview --json` (refresh on): steps per URN; a worker with only a refresh step is unchanged. */
+/**
+ * `pulumi preview --json` (refresh on), read with flex-roster's own report code
+ * (src/cli/report): per agent the action and the Flex-side keys that change.
+ */
 export function readPulumiPreview(stdout: string, code: number | null, total: number): PlanReading {
   const agents = new Map<string, AgentStep>();
-  const errors: string[] = [];
-  let json: any;
+  let plan;
   try {
-    json = JSON.parse(stdout);
-  } catch {
-    return { ok: false, agents, summary: `error: preview printed no JSON (exit ${code})`, errors: [`exit ${code}`] };
+    plan = buildPlan(parseDigest(stdout));
+  } catch (err) {
+    return { ok: false, agents, summary: `error: ${(err as Error).message} (exit ${code})`, errors: [`exit ${code}`] };
   }
-  for (const s of json.steps ?? []) {
-    if (!String(s.urn).includes("flex-roster:Worker")) continue;
-    const name = String(s.urn).split("::").pop()!;
-    const op = REPLACE_OPS.has(s.op) ? "replace" : s.op === "refresh" ? "same" : s.op;
-    const prev = agents.get(name);
-    if (prev && (prev.action === "replace" || op === "same")) continue;
-    const keys = Object.keys(s.detailedDiff ?? {}).length ? Object.keys(s.detailedDiff) : (s.diffReasons ?? s.replaceReasons ?? []);
-    agents.set(name, { action: op, keys: [...new Set(keys.map((k: string) => k.split(/[.[]/)[0]))] as string[] });
+  for (const a of plan.agents) {
+    agents.set(a.identity, { action: a.action, keys: [...new Set(a.reasons.map((r) => r.key ?? r.code))] });
   }
-  for (const d of json.diagnostics ?? []) if (d.severity === "error") errors.push(String(d.message).trim().split("\n")[0]);
+  const errors = plan.diagnostics.filter((d) => d.severity === "error").map((d) => shortError(d.message.split("\n")[0]));
   const ok = code === 0 && errors.length === 0;
   return { ok, agents, summary: ok ? summarise(agents, total) : `error: ${errors[0] ?? `exit ${code}`}`, errors };
+}
+
+/** Twilio error text without the per-run SIDs and the docs link, so tables stay short and comparable. */
+export function shortError(s: string): string {
+  return s
+    .replace(/\s*More info:.*$/, "")
+    .replace(/\s*\(null\)/g, "")
+    .replace(/\/v1\/Workspaces\/WS[0-9a-f]{32}\/Workers\/WK[0-9a-f]{32}/g, "/v1/Workspaces/WS…/Workers/WK…")
+    .trim();
 }
 
 function parseJsonObject(s: unknown): Record<string, unknown> | undefined {
@@ -97,7 +103,7 @@ export function readTofuFailure(output: string): PlanReading {
   for (const l of lines) {
     const e = /^Error: (.*)$/.exec(l);
     if (e) {
-      current = e[1].trim();
+      current = shortError(e[1]);
       errors.push(current);
       continue;
     }

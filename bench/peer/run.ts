@@ -22,7 +22,7 @@ import { startEmulator, type CountersSnapshot, type Emulator } from "../../emula
 import { createTwilioClient } from "../../src/twilio/base-url";
 import { createFlexStack, STACK, type FlexStack } from "../../test/e2e/helpers/flex-stack";
 import { ensurePulumi, runPulumi, type RunResult } from "../../test/e2e/helpers/pulumi";
-import { readPulumiPreview, readTofuFailure, readTofuPlan, type PlanReading } from "./plans";
+import { readPulumiPreview, readTofuFailure, readTofuPlan, shortError, type PlanReading } from "./plans";
 import { startTlsProxy, type TlsProxy } from "./tls-proxy";
 import { createTofuWorkspace, ensurePeer, type PeerBuild, type TofuWorkspace } from "./tofu";
 import { peerHcl, resourceName, rosterAgents, rosterYaml } from "./workload";
@@ -36,6 +36,7 @@ const { values: args } = parseArgs({
     "fault-rate": { type: "string", default: "0.1" },
     "behaviour-agents": { type: "string", default: "10" },
     "no-behaviour": { type: "boolean", default: false },
+    tools: { type: "string", default: "flex-roster,peer" },
     source: { type: "string" },
     out: { type: "string" },
   },
@@ -44,8 +45,12 @@ const SIZES = args.sizes!.split(",").filter(Boolean).map(Number);
 const FAULT_SIZES = args["fault-sizes"]!.split(",").filter(Boolean).map(Number);
 const LATENCY = Number(args["latency-ms"]);
 const FAULT_RATE = Number(args["fault-rate"]);
+/** Both by default; one alone is for trying the harness quickly (its tables then lack ratios). */
+const TOOLS = args.tools!.split(",").filter(Boolean) as Tool[];
 const COMMAND_TIMEOUT_MS = 60 * 60 * 1000;
 const PEER_WORKSPACE = "Flex Task Assignment (peer)";
+/** The peer's stand-in auth token (twilio-go accepts only [A-Za-z0-9]); the proxy swaps it for the emulator's. */
+const PEER_AUTH_TOKEN = "e".repeat(32);
 
 type Tool = "flex-roster" | "peer";
 const report: string[] = [];
@@ -105,7 +110,7 @@ async function peerDriver(emu: Emulator, build: PeerBuild, proxy: TlsProxy, rost
     proxyUrl: proxy.url,
     caFile: proxy.caFile,
     accountSid: emu.accountSid,
-    authToken: emu.authToken,
+    authToken: PEER_AUTH_TOKEN,
   });
   const apply = async () => {
     const result = await tofu.run(["apply", "-auto-approve", "-input=false", "-no-color"]);
@@ -217,7 +222,7 @@ function describeStep(p: PlanReading | undefined, name: string): { shown: string
   const s = p.agents.get(name);
   if (!p.ok) {
     if (s) return { shown: "yes, as an error", planned: `error: ${s.keys[0]}` };
-    return { shown: "no (plan failed on another worker)", planned: `nothing (${p.summary})` };
+    return { shown: "no (the plan failed on another worker)", planned: "nothing: the plan failed" };
   }
   if (!s || s.action === "same") return { shown: "no", planned: "nothing" };
   const keys = s.keys.length ? ` (${s.keys.join(", ")})` : "";
@@ -227,7 +232,7 @@ function describeStep(p: PlanReading | undefined, name: string): { shown: string
 
 function cleanText(p: PlanReading | undefined): string {
   if (!p) return "?";
-  if (!p.ok) return `no: ${p.summary}`;
+  if (!p.ok) return `no: the plan fails (${p.errors[0] ?? "error"})`;
   const changed = [...p.agents.values()].filter((s) => s.action !== "same").length;
   return changed === 0 ? "yes" : `no: ${p.summary}`;
 }
@@ -296,7 +301,7 @@ async function phase(emu: Emulator, d: Driver, name: string, fn: () => Promise<S
 
 function firstError(r: RunResult): string {
   const text = (r.stdout + "\n" + r.stderr).split("\n").map((l) => l.replace(/^[│╷╵\s]+/, ""));
-  return (text.find((l) => /^(Error:|error:)/.test(l)) ?? text.filter(Boolean).pop() ?? "").slice(0, 160);
+  return shortError(text.find((l) => /^(Error:|error:)/.test(l)) ?? text.filter(Boolean).pop() ?? "").slice(0, 200);
 }
 
 const PHASES = ["create", "no-op plan", "seed: plan", "seed: apply", "seed: plan again"] as const;
@@ -310,19 +315,27 @@ interface ScenarioResult {
 }
 
 /** Both tools on one emulator: phases interleaved per tool so each phase's counters belong to one tool. */
-async function scenario(build: PeerBuild, n: number, faults: boolean, latencyMs: number, cases = CASES, log = true): Promise<ScenarioResult> {
+async function scenario(
+  build: PeerBuild,
+  n: number,
+  faults: boolean,
+  latencyMs: number,
+  opts: { cases?: SeedCase[]; tools?: Tool[] } = {},
+): Promise<ScenarioResult> {
+  const cases = opts.cases ?? CASES;
+  const tools = opts.tools ?? TOOLS;
   const roster = rosterYaml(n);
   const { agents } = rosterAgents(roster);
   const emu = await startEmulator({ latencyMs });
-  const proxy = await startTlsProxy({ target: emu.url });
+  const proxy = await startTlsProxy({ target: emu.url, swapCredentials: { from: [emu.accountSid, PEER_AUTH_TOKEN], to: [emu.accountSid, emu.authToken] } });
   const sdk = createTwilioClient({ username: emu.accountSid, password: emu.authToken, baseUrl: emu.url });
   const drivers: Driver[] = [];
   const phases: PhaseResult[] = [];
   const outcomes = { "flex-roster": {}, peer: {} } as ScenarioResult["outcomes"];
-  if (log) progress(`\n${n} agents, ${latencyMs} ms latency${faults ? `, 429 on ${FAULT_RATE * 100}% of requests` : ""}`);
+  progress(`\n${n} agents, ${latencyMs} ms latency${faults ? `, 429 on ${FAULT_RATE * 100}% of requests` : ""}${tools.length < 2 ? `, ${tools[0]} only` : ""}${cases.length < CASES.length ? `, seed: ${cases.map((c) => c.id).join(", ")}` : ""}`);
   try {
-    drivers.push(await flexDriver(emu, roster, n));
-    drivers.push(await peerDriver(emu, build, proxy, roster, n));
+    if (tools.includes("flex-roster")) drivers.push(await flexDriver(emu, roster, n));
+    if (tools.includes("peer")) drivers.push(await peerDriver(emu, build, proxy, roster, n));
     const run = async (d: Driver, name: string, fn: () => Promise<Step>) => {
       const { r, step } = await phase(emu, d, name, fn, faults);
       phases.push(r);
@@ -353,7 +366,7 @@ async function scenario(build: PeerBuild, n: number, faults: boolean, latencyMs:
         const agent = agents[c.agent];
         const live = await liveWorker(sdk, d.workspaceSid, agent.identity);
         const shown = describeStep(p1.plan, d.nameOf(agent));
-        const applyText = ap.result.code === 0 ? "" : ` (apply failed: ${ap.plan?.summary ?? firstError(ap.result)})`;
+        const applyText = ap.result.code === 0 ? "" : "; the apply failed";
         outcomes[d.tool][c.id] = { ...shown, after: c.check(agent, live, before[d.tool][c.id]) + applyText, nextClean: cleanText(p2.plan) };
       }
       emu.control.setLatency(latencyMs);
@@ -441,30 +454,39 @@ async function main() {
   // Small sizes first so their figures arrive early; the largest clean run last.
   runs.sort((a, b) => a[0] - b[0] || Number(a[1]) - Number(b[1]));
 
-  let behaviour: Array<{ c: SeedCase; o: Record<Tool, CaseOutcome> }> = [];
-  if (!args["no-behaviour"]) {
+  // flex-roster's plan lists every worker's own action even when several drift at
+  // once (see the combined table); the peer's plan stops at the first failing
+  // refresh, so each case is also run alone for the peer, on a fresh emulator.
+  const isolated: Record<string, CaseOutcome> = {};
+  const runIsolated = async () => {
     const m = Number(args["behaviour-agents"]);
-    progress(`\nbehaviour: each seed case alone, ${m} agents`);
     for (const c of CASES) {
-      const s = await scenario(build, m, false, 0, [c], false);
-      behaviour.push({ c, o: { "flex-roster": s.outcomes["flex-roster"][c.id], peer: s.outcomes.peer[c.id] } });
-      progress(`  ${c.id}: flex-roster ${JSON.stringify(s.outcomes["flex-roster"][c.id])}\n  ${c.id}: peer ${JSON.stringify(s.outcomes.peer[c.id])}`);
+      const s = await scenario(build, m, false, 0, { cases: [c], tools: ["peer"] });
+      isolated[c.id] = s.outcomes.peer[c.id];
     }
-  }
+  };
 
   out("\n## Phases (wall time, API calls, flex-roster / peer ratios)");
+  const largest = Math.max(...runs.map(([n]) => n));
   for (const [n, faults] of runs) {
-    const s = await scenario(build, n, faults, LATENCY);
+    if (n === largest && !args["no-behaviour"] && !Object.keys(isolated).length) await runIsolated();
+    const s = await scenario(build, n, faults, LATENCY, { tools: TOOLS });
     combined.push(s);
     phaseTable(s);
     if (args.out) writeFileSync(args.out, report.join("\n") + "\n");
   }
+  if (!args["no-behaviour"] && !Object.keys(isolated).length) await runIsolated();
 
   out("\n## Behaviour per seed case");
-  if (behaviour.length) behaviourTable(`Each case alone (${args["behaviour-agents"]} agents, a fresh emulator per case):`, behaviour);
   for (const s of combined) {
-    behaviour = CASES.map((c) => ({ c, o: { "flex-roster": s.outcomes["flex-roster"][c.id], peer: s.outcomes.peer[c.id] } }));
+    const behaviour = CASES.map((c) => ({ c, o: { "flex-roster": s.outcomes["flex-roster"][c.id], peer: s.outcomes.peer[c.id] } }));
     behaviourTable(`All five cases at once (${s.n} agents${s.faults ? `, 429 on ${FAULT_RATE * 100}% of requests` : ""}):`, behaviour);
+  }
+  if (Object.keys(isolated).length) {
+    behaviourTable(
+      `The peer with each case alone (${args["behaviour-agents"]} agents, a fresh emulator per case):`,
+      CASES.map((c) => ({ c, o: { peer: isolated[c.id] } as Record<Tool, CaseOutcome> })),
+    );
   }
   if (args.out) writeFileSync(args.out, report.join("\n") + "\n");
 }

@@ -53,7 +53,22 @@ function makeCertificates(dir: string): { key: string; cert: string; caFile: str
   };
 }
 
-export async function startTlsProxy(opts: { target: string }): Promise<TlsProxy> {
+export interface ProxyOptions {
+  /** The emulator's base URL. */
+  target: string;
+  /**
+   * Basic-auth credentials to swap on the way through. twilio-go refuses a password
+   * with characters outside [A-Za-z0-9] before sending anything, and the emulator's
+   * development auth token has dashes; so the client gets an alphanumeric stand-in
+   * and the proxy replaces exactly that pair with the emulator's. Any other
+   * Authorization header passes unchanged (and wrong credentials still get 401).
+   */
+  swapCredentials?: { from: [string, string]; to: [string, string] };
+}
+
+const basic = ([u, p]: [string, string]) => `Basic ${Buffer.from(`${u}:${p}`).toString("base64")}`;
+
+export async function startTlsProxy(opts: ProxyOptions): Promise<TlsProxy> {
   const target = new URL(opts.target);
   const dir = mkdtempSync(path.join(os.tmpdir(), "flex-roster-peer-ca-"));
   const { key, cert, caFile } = makeCertificates(dir);
@@ -66,6 +81,9 @@ export async function startTlsProxy(opts: { target: string }): Promise<TlsProxy>
   const inner = http.createServer((req, res) => {
     stats.requests++;
     const headers = { ...req.headers, host: target.host };
+    if (opts.swapCredentials && headers.authorization === basic(opts.swapCredentials.from)) {
+      headers.authorization = basic(opts.swapCredentials.to);
+    }
     const up = http.request(
       { protocol: target.protocol, hostname: target.hostname, port: target.port, method: req.method, path: req.url, headers, agent: upstream },
       (ur) => {
