@@ -312,6 +312,8 @@ interface ScenarioResult {
   phases: PhaseResult[];
   /** Per tool, per seed case, the outcome of the combined scenario. */
   outcomes: Record<Tool, Record<string, CaseOutcome>>;
+  /** 1-minute load average when the scenario ended: wall times depend on it. */
+  load: number;
 }
 
 /** Both tools on one emulator: phases interleaved per tool so each phase's counters belong to one tool. */
@@ -376,7 +378,7 @@ async function scenario(
     await proxy.close();
     await emu.close();
   }
-  return { n, faults, phases, outcomes };
+  return { n, faults, phases, outcomes, load: os.loadavg()[0] };
 }
 
 // ---------------------------------------------------------------------------
@@ -387,6 +389,7 @@ const ratio = (a: number, b: number) => (b === 0 ? (a === 0 ? "–" : "∞") : (
 
 function phaseTable(s: ScenarioResult) {
   out(`\n#### ${s.n} agents${s.faults ? `, 429/20429 on ${FAULT_RATE * 100}% of requests` : ""}\n`);
+  out(`Machine load average (1 min) at the end of this run: ${s.load.toFixed(1)} on ${os.cpus().length} cores.\n`);
   out(`| phase | flex-roster s | peer s | time ratio | flex-roster calls (writes) | peer calls (writes) | calls ratio | writes ratio |${s.faults ? " 429s seen (flex / peer) | runs (flex / peer) |" : ""} flex-roster result | peer result |`);
   out(`|---|---:|---:|---:|---:|---:|---:|---:|${s.faults ? "---:|---:|" : ""}---|---|`);
   for (const p of PHASES) {
