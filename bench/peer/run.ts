@@ -3,15 +3,17 @@
 // at the same latency, in one run. Not part of `npm test`.
 //
 //   npx tsx bench/peer/run.ts [--sizes 100,1000] [--latency-ms 50] [--fault-sizes 100]
-//                             [--no-behaviour] [--source DIR] [--out FILE]
+//                             [--fault-rate 0.1] [--behaviour-agents 10] [--no-behaviour]
+//                             [--tools flex-roster,peer] [--source DIR] [--out FILE]
 //
 // For every size: create from empty; a no-op refreshing plan; the seed scenario
 // (five out-of-band changes) then plan, apply, plan again. Per tool and phase it
 // prints wall time and the emulator's request counters (by route, writes) as soon
 // as the phase ends, then the tables with flex-roster / peer ratios. The same
 // phases run again with 429/20429 injected on 10% of requests (--fault-sizes).
-// The behaviour table runs each seed case alone on a 10-agent roster and reads
-// the plans and the live workers instead of asserting anything.
+// The behaviour tables read the plans and the live workers after apply instead of
+// asserting anything: all five cases together for both tools, and each case alone
+// for the peer (whose plan stops at the first failing refresh).
 
 import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
