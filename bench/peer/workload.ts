@@ -28,6 +28,8 @@ export function rosterYaml(n: number, workspace = "Flex Task Assignment"): strin
 
 export function rosterAgents(yaml: string): { workspace: string; agents: AgentSpec[] } {
   const roster = parseRoster(yaml, "roster.yaml");
+  // The bench roster names its workspace; a roster may leave it to Flex's Configuration.
+  if (!roster.workspace) throw new Error("the benchmark roster must name its workspace");
   return { workspace: roster.workspace, agents: roster.agents };
 }
 
