@@ -1,6 +1,8 @@
 // Roster validation errors. One RosterError carries every problem found in a
 // roster file, each with its position, so the admin can fix them in one go.
 
+import { MAX_LISTED_ERRORS } from "./limits";
+
 /** One problem in a roster file. */
 export interface RosterIssue {
   /** The roster file, as the caller named it. */
@@ -20,6 +22,7 @@ export interface RosterIssue {
  */
 export function formatIssue(issue: RosterIssue): string {
   const where = issue.line > 0 ? `${issue.file}:${issue.line}:${issue.column}` : issue.file;
+  if (!where) return issue.path ? `${issue.path}: ${issue.message}` : issue.message;
   return issue.path ? `${where} ${issue.path}: ${issue.message}` : `${where}: ${issue.message}`;
 }
 
@@ -30,7 +33,11 @@ export class RosterError extends Error {
 
   constructor(file: string, issues: RosterIssue[]) {
     const count = `${issues.length} ${issues.length === 1 ? "error" : "errors"}`;
-    super([`Invalid roster ${file} (${count}):`, ...issues.map(formatIssue)].join("\n"));
+    // A file with thousands of bad agents gives a readable message, not megabytes.
+    const listed = issues.slice(0, MAX_LISTED_ERRORS).map(formatIssue);
+    const more = issues.length - listed.length;
+    if (more > 0) listed.push(`... and ${more} more ${more === 1 ? "error" : "errors"}`);
+    super([`Invalid roster${file ? ` ${file}` : ""} (${count}):`, ...listed].join("\n"));
     this.name = "RosterError";
     this.file = file;
     this.issues = issues;

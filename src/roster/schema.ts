@@ -12,6 +12,7 @@
 import { z } from "zod";
 import type { ChannelSpec } from "../flex/types";
 import { MANAGED_KEYS } from "../flex/worker-model";
+import { ATTRIBUTE_KEY_MAX, EMAIL_MAX, FRIENDLY_NAME_MAX, FULL_NAME_MAX, IDENTITY_MAX, NAME_MAX } from "./limits";
 
 /** Twilio's range for a worker channel capacity. */
 export const CAPACITY_MIN = 0;
@@ -29,8 +30,15 @@ export const LEVEL_MAX = 10;
 /** Task channel unique names: the built-in ones (voice, chat, sms, email, video, default) and custom ones. */
 export const CHANNEL_NAME = /^[a-z0-9_-]+$/;
 
-/** Explicit Flex identities: what flexIdentity() produces, letters, digits and `_`. */
-export const IDENTITY = /^[A-Za-z0-9_]+$/;
+/**
+ * Explicit Flex identities: exactly what Flex's encoding can produce, letters
+ * and digits with every other byte as `_` + two upper-case hex digits.
+ * `bob_acme_com` or `bob_40acme_2ecom` would give a contact_uri Flex never matches.
+ */
+export const IDENTITY = /^(?:[A-Za-z0-9]|_[0-9A-F]{2})+$/;
+
+const IDENTITY_HELP =
+  `identity must be Flex's encoding of the username: letters and digits, every other character as "_" and two upper-case hex digits, e.g. bob_40acme_2Ecom`;
 
 /** Worker attribute keys flex-roster writes itself, and the roster field that sets each one. */
 export const MANAGED_ATTRIBUTES: Record<(typeof MANAGED_KEYS)[number], string> = {
@@ -94,14 +102,23 @@ function expect(what: string, key?: string) {
   };
 }
 
-/** A trimmed, non-empty string. */
-function text(what: string, key?: string) {
-  return z.string({ error: expect(what, key) }).trim().min(1);
+/** Strings longer than `max` characters: `<noun> is N characters long; the limit is max`. */
+function maxLength<T extends z.ZodType<string>>(schema: T, max: number, noun: string, why = "") {
+  return schema.superRefine((s, ctx) => {
+    if (s.length > max) {
+      ctx.addIssue({ code: "custom", input: s, message: `${noun} is ${s.length} characters long; the limit is ${max}${why}` });
+    }
+  });
+}
+
+/** A trimmed, non-empty string of at most `max` characters. */
+function text(what: string, key?: string, max = NAME_MAX, noun = "the value") {
+  return maxLength(z.string({ error: expect(what, key) }).trim().min(1), max, noun);
 }
 
 /** A list of distinct names; `noun` names one element in messages. */
 function nameList(listWhat: string, noun: string, nonEmpty: boolean) {
-  const element = text(`each ${noun} must be a non-empty string`);
+  const element = text(`each ${noun} must be a non-empty string`, undefined, NAME_MAX, `the ${noun} name`);
   const list = z.array(element, { error: expect(listWhat) });
   return (nonEmpty ? list.min(1) : list).superRefine((names, ctx) => {
     const seen = new Set<string>();
@@ -126,7 +143,7 @@ const LevelSchema = z
   .min(LEVEL_MIN);
 
 export const LevelsSchema = z.record(
-  text("skill name must be a non-empty string"),
+  text("skill name must be a non-empty string", undefined, NAME_MAX, "the skill name"),
   LevelSchema,
   { error: expect("levels must be a mapping of skill name to level, e.g. { support: 3 }") },
 );
@@ -165,10 +182,13 @@ export const ChannelSchema = z.unknown().transform((input, ctx): ChannelSpec => 
   return typeof v === "number" ? { capacity: v, available: true } : { capacity: v.capacity, available: v.available ?? true };
 });
 
-const ChannelNameSchema = z.string().regex(CHANNEL_NAME, {
-  error: (iss: IssueLike) =>
-    `invalid task channel name ${describe(iss.input)}: use the task channel's unique name (lowercase letters, digits, "_" and "-"), e.g. voice, chat, sms`,
-});
+const ChannelNameSchema = z
+  .string()
+  .regex(CHANNEL_NAME, {
+    error: (iss: IssueLike) =>
+      `invalid task channel name ${describe(iss.input)}: use the task channel's unique name (lowercase letters, digits, "_" and "-"), e.g. voice, chat, sms`,
+  })
+  .max(NAME_MAX, { error: (iss: IssueLike) => `task channel name is ${String(iss.input).length} characters long; the limit is ${NAME_MAX}` });
 
 export const ChannelsSchema = z.record(ChannelNameSchema, ChannelSchema, {
   error: expect("channels must be a mapping of task channel name to capacity, e.g. { chat: 2, voice: 1 }"),
@@ -206,9 +226,14 @@ const JsonValueSchema = z.unknown().superRefine((v, ctx) => {
   }
 });
 
-const AttributeKeySchema = z.string().refine((k) => !Object.prototype.hasOwnProperty.call(MANAGED_ATTRIBUTES, k), {
-  error: (iss: IssueLike) => MANAGED_ATTRIBUTES[iss.input as keyof typeof MANAGED_ATTRIBUTES],
-});
+const AttributeKeySchema = z
+  .string()
+  .refine((k) => !Object.prototype.hasOwnProperty.call(MANAGED_ATTRIBUTES, k), {
+    error: (iss: IssueLike) => MANAGED_ATTRIBUTES[iss.input as keyof typeof MANAGED_ATTRIBUTES],
+  })
+  .max(ATTRIBUTE_KEY_MAX, {
+    error: (iss: IssueLike) => `attribute key is ${String(iss.input).length} characters long; the limit is ${ATTRIBUTE_KEY_MAX}`,
+  });
 
 export const AttributesSchema = z.record(AttributeKeySchema, JsonValueSchema, {
   error: expect("attributes must be a mapping of extra worker attributes, e.g. { team: emea }"),
@@ -235,15 +260,28 @@ export const DefaultsSchema = z.strictObject(
 
 export const AgentSchema = z.strictObject(
   {
-    email: z
-      .string({ error: expect("email must be the agent's Flex username, a non-empty string without spaces", "email") })
-      .trim()
-      .min(1, { abort: true })
-      .regex(/^\S+$/),
-    fullName: text("fullName must be a non-empty string").optional(),
+    email: maxLength(
+      z
+        .string({ error: expect("email must be the agent's Flex username, a non-empty string without spaces", "email") })
+        .trim()
+        .min(1, { abort: true })
+        .regex(/^\S+$/),
+      EMAIL_MAX,
+      "email",
+    ),
+    fullName: text("fullName must be a non-empty string", undefined, FULL_NAME_MAX, "fullName").optional(),
     identity: z
-      .string({ error: expect(`identity must contain only letters, digits and "_" (Flex's encoding of the username)`) })
-      .regex(IDENTITY)
+      .string({ error: expect(IDENTITY_HELP) })
+      .superRefine((s, ctx) => {
+        if (!IDENTITY.test(s)) ctx.addIssue({ code: "custom", input: s, message: `${IDENTITY_HELP} (got ${describe(s)})` });
+        else if (s.length > IDENTITY_MAX) {
+          ctx.addIssue({
+            code: "custom",
+            input: s,
+            message: `identity is ${s.length} characters long; the limit is ${IDENTITY_MAX} (it is the worker's friendly name, which Twilio caps at ${FRIENDLY_NAME_MAX})`,
+          });
+        }
+      })
       .optional(),
     ...SHARED_FIELDS,
   },
@@ -265,7 +303,12 @@ export const RepairSchema = z.enum(["recreate", "in-place"], {
 
 export const RosterFileSchema = z.strictObject(
   {
-    workspace: text("workspace must be a TaskRouter workspace friendly name or WS... SID").optional(),
+    workspace: text(
+      "workspace must be a TaskRouter workspace friendly name or WS... SID",
+      undefined,
+      FRIENDLY_NAME_MAX,
+      "the workspace friendly name",
+    ).optional(),
     identityProvider: IdentityProviderSchema.optional(),
     contactUri: ContactUriSchema.optional(),
     repair: RepairSchema.optional(),

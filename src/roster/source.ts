@@ -1,13 +1,27 @@
 // The parsed YAML document with enough of its AST to put a line:column on any
 // roster path: parse with node ranges and a LineCounter, then walk the AST.
 
-import { Document, LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, visit, type Node, type Pair } from "yaml";
+import { Document, LineCounter, isAlias, isMap, isNode, isScalar, isSeq, parseDocument, visit, type Alias, type Node, type Pair } from "yaml";
 
 export type PathSegment = string | number;
 
 export interface Position {
   line: number;
   column: number;
+}
+
+/** A problem found while building the JS value (positioned by offset). */
+export interface ValueProblem {
+  offset: number;
+  path: PathSegment[];
+  message: string;
+}
+
+export interface ValueLimits {
+  /** Alias nodes (`*x`, including `<<: *x`) in the document. */
+  maxAliases: number;
+  /** Values (scalars, lists, mappings) after expanding every alias. */
+  maxNodes: number;
 }
 
 export interface YamlProblem {
@@ -45,6 +59,7 @@ function isMergePair(pair: Pair): boolean {
 export class RosterSource {
   readonly doc: Document.Parsed;
   private readonly lines: LineCounter;
+  private aliasTargets?: Map<Alias, AnyNode>;
 
   constructor(readonly text: string) {
     this.lines = new LineCounter();
@@ -64,18 +79,147 @@ export class RosterSource {
       code: e.code,
       message: e.message.split("\n")[0],
     }));
-    visit(this.doc, {
-      Alias: (_key, alias) => {
-        if (alias.resolve(this.doc) === undefined) {
-          problems.push({
-            offset: alias.range?.[0] ?? 0,
-            code: "UNRESOLVED_ALIAS",
-            message: `unknown alias *${alias.source} (define the anchor &${alias.source} before using it)`,
-          });
-        }
-      },
-    });
+    for (const [alias, target] of this.aliases()) {
+      if (target === undefined) {
+        problems.push({
+          offset: alias.range?.[0] ?? 0,
+          code: "UNRESOLVED_ALIAS",
+          message: `unknown alias *${alias.source} (define the anchor &${alias.source} before using it)`,
+        });
+      }
+    }
     return problems;
+  }
+
+  /**
+   * Every alias and the node it refers to (the last anchor of that name before
+   * it), found in one walk. yaml's own Alias.resolve walks the whole document
+   * per call, which is quadratic for a roster with thousands of `<<: *base`.
+   */
+  private aliases(): Map<Alias, AnyNode> {
+    if (this.aliasTargets) return this.aliasTargets;
+    const targets = new Map<Alias, AnyNode>();
+    const anchors = new Map<string, Node>();
+    // Pre-order, in document order: an anchor is seen before any alias after it.
+    visit(this.doc, (_key, node) => {
+      if (isAlias(node)) targets.set(node, anchors.get(node.source));
+      else if (isNode(node) && node.anchor) anchors.set(node.anchor, node);
+    });
+    this.aliasTargets = targets;
+    return targets;
+  }
+
+  /**
+   * The plain JS value of the document, like `doc.toJS()` but linear in the
+   * size of the expanded value: each anchor is converted once and aliases share
+   * it. The number of aliases and the size they expand to are capped, and a
+   * problem points at the alias that crosses the cap. `__proto__` keys and
+   * non-scalar keys are reported, not dropped.
+   */
+  toValue(limits: ValueLimits): { value: unknown; problems: ValueProblem[] } {
+    const problems: ValueProblem[] = [];
+    const memo = new Map<Node, { value: unknown; size: number }>();
+    const inProgress = new Set<Node>();
+    const targets = this.aliases();
+    let aliasCount = 0;
+    let expanded = 0;
+    class Stop extends Error {}
+    const offsetOf = (n: AnyNode) => this.startOf(n) ?? 0;
+    const stop = (node: AnyNode, path: PathSegment[], message: string): never => {
+      problems.push({ offset: offsetOf(node), path, message });
+      throw new Stop();
+    };
+
+    const convert = (node: AnyNode, path: PathSegment[]): unknown => {
+      if (isAlias(node)) {
+        if (++aliasCount > limits.maxAliases) {
+          stop(node, path, `too many YAML aliases: more than ${limits.maxAliases} (*${node.source} is one too many)`);
+        }
+        const target = targets.get(node);
+        if (!target) return undefined; // reported by problems()
+        const done = memo.get(target as Node);
+        if (!done || inProgress.has(target as Node)) {
+          stop(node, path, `alias *${node.source} refers to a node that contains it`);
+        }
+        expanded += done!.size;
+        if (expanded > limits.maxNodes) {
+          stop(node, path, `YAML aliases expand the roster to more than ${limits.maxNodes} values at *${node.source} (an alias bomb?)`);
+        }
+        return done!.value;
+      }
+      if (!node || !("range" in node)) return null;
+      const before = expanded;
+      const anchored = node.anchor ? (node as Node) : undefined;
+      if (anchored) inProgress.add(anchored);
+      let value: unknown;
+      if (isScalar(node)) {
+        expanded++;
+        value = node.value;
+      } else if (isSeq(node)) {
+        expanded++;
+        value = node.items.map((item, i) => convert(item as AnyNode, [...path, i]));
+      } else if (isMap(node)) {
+        expanded++;
+        const obj: Record<string, unknown> = {};
+        for (const pair of node.items) {
+          if (isMergePair(pair as Pair)) {
+            this.merge(obj, pair as Pair, path, convert, problems);
+            continue;
+          }
+          const key = keyString(pair.key);
+          if (key === undefined) {
+            problems.push({ offset: offsetOf(pair.key as AnyNode), path, message: "a mapping key must be a plain string, not a list or mapping" });
+            continue;
+          }
+          if (key === "__proto__") {
+            problems.push({
+              offset: offsetOf(pair.key as AnyNode),
+              path: [...path, key],
+              message: `the key "__proto__" is not allowed (it would change the object's prototype in JavaScript)`,
+            });
+            continue;
+          }
+          obj[key] = convert(pair.value as AnyNode, [...path, key]);
+        }
+        value = obj;
+      } else {
+        value = null;
+      }
+      if (anchored) {
+        inProgress.delete(anchored);
+        memo.set(anchored, { value, size: expanded - before });
+      }
+      return value;
+    };
+
+    try {
+      return { value: convert(this.doc.contents as AnyNode, []), problems };
+    } catch (e) {
+      if (e instanceof Stop) return { value: undefined, problems };
+      throw e;
+    }
+  }
+
+  /** `<<: *a` or `<<: [*a, *b]`: copy keys the mapping does not set itself; earlier sources win. */
+  private merge(
+    obj: Record<string, unknown>,
+    pair: Pair,
+    path: PathSegment[],
+    convert: (node: AnyNode, path: PathSegment[]) => unknown,
+    problems: ValueProblem[],
+  ): void {
+    const value = pair.value as AnyNode;
+    const sources = isSeq(value) ? (value.items as AnyNode[]) : [value];
+    for (const src of sources) {
+      const converted = convert(src, path);
+      if (!isMap(this.resolve(src)) || typeof converted !== "object" || converted === null) {
+        problems.push({ offset: this.startOf(src) ?? this.startOf(pair.key as AnyNode) ?? 0, path, message: "a merge key (<<) must refer to a mapping, e.g. <<: *base" });
+        continue;
+      }
+      for (const [k, v] of Object.entries(converted)) {
+        if (!Object.prototype.hasOwnProperty.call(obj, k)) obj[k] = v;
+      }
+    }
   }
 
   position(offset: number): Position {
@@ -153,7 +297,7 @@ export class RosterSource {
   }
 
   private resolve(node: AnyNode): AnyNode {
-    return isAlias(node) ? (node.resolve(this.doc) as AnyNode) : node;
+    return isAlias(node) ? this.aliases().get(node) : node;
   }
 
   /** The pair for `key` in a mapping: the last direct one (as toJS keeps), else from `<<` merges. */

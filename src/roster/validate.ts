@@ -16,6 +16,10 @@ import {
 } from "./schema";
 import type { PathSegment } from "./source";
 import { closest } from "./suggest";
+import { ATTRIBUTES_JSON_MAX, IDENTITY_MAX } from "./limits";
+import { canonicalAttributes } from "../flex/attributes";
+import { desiredWorker } from "../flex/worker-model";
+import type { AgentSpec } from "../flex/types";
 
 /** Report one problem at `path`; `atKey` points at the key rather than the value. */
 export type Report = (path: PathSegment[], message: string, atKey?: boolean) => void;
@@ -140,6 +144,14 @@ export function crossCheck(data: unknown, agentLine: (index: number) => number, 
         identity = flexIdentity(usableEmail);
         identityPath = at("email");
         derived = true;
+        if (identity.length > IDENTITY_MAX) {
+          report(
+            at("email"),
+            `the Flex identity derived from this email is ${identity.length} characters long (${identity}); ` +
+              `the limit is ${IDENTITY_MAX}, because it becomes the worker's friendly name. ` +
+              `Use a shorter username, or set "identity" if Flex's identity for this user is different`,
+          );
+        }
       }
     }
 
@@ -158,5 +170,22 @@ export function crossCheck(data: unknown, agentLine: (index: number) => number, 
     }
     if (emailKey !== undefined && !emails.has(emailKey)) emails.set(emailKey, { index, line });
     if (identityKey !== undefined && !identities.has(identityKey)) identities.set(identityKey, { index, line });
+  });
+}
+
+/**
+ * Limits on what an agent becomes after defaults: the attributes JSON
+ * flex-roster writes (live keys written by Flex or SSO come on top).
+ */
+export function checkAgentSizes(workspace: string, agents: readonly AgentSpec[], report: Report): void {
+  agents.forEach((agent, index) => {
+    const size = JSON.stringify(canonicalAttributes(desiredWorker(workspace, agent))).length;
+    if (size > ATTRIBUTES_JSON_MAX) {
+      report(
+        ["agents", index],
+        `the worker attributes for ${agent.email} would be ${size} characters of JSON; the limit is ${ATTRIBUTES_JSON_MAX} ` +
+          `(shorten fullName, attributes, skills or roles)`,
+      );
+    }
   });
 }

@@ -207,8 +207,8 @@ describe("defaults and normalization", () => {
     },
     {
       name: "explicit identity is used for contact_uri",
-      yaml: "workspace: W\nagents:\n  - email: ann.lee\n    identity: ann_2Elee_legacy\n",
-      expected: { email: "ann.lee", identity: "ann_2Elee_legacy", contactUri: "client:ann_2Elee_legacy" },
+      yaml: "workspace: W\nagents:\n  - email: ann.lee\n    identity: ann_2Elee_2Dlegacy\n",
+      expected: { email: "ann.lee", identity: "ann_2Elee_2Dlegacy", contactUri: "client:ann_2Elee_2Dlegacy" },
     },
     {
       name: "a YAML merge key shares settings between agents",
@@ -442,7 +442,7 @@ describe("inline error cases", () => {
       yaml: "workspace: W\nagents:\n  - email: Bob Builder\n  - email: ann@x.io\n    identity: ann@x.io\n",
       issues: [
         `3:12 agents[0].email: email must be the agent's Flex username, a non-empty string without spaces (got "Bob Builder")`,
-        `5:15 agents[1].identity: identity must contain only letters, digits and "_" (Flex's encoding of the username) (got "ann@x.io")`,
+        `5:15 agents[1].identity: identity must be Flex's encoding of the username: letters and digits, every other character as "_" and two upper-case hex digits, e.g. bob_40acme_2Ecom (got "ann@x.io")`,
       ],
     },
     {
