@@ -14,9 +14,10 @@ import { formatIssue, type RosterIssue } from "../roster/errors";
 import { catalogueIssues, inputProblems, type FlexSkill } from "../roster/catalogue";
 import { createClient } from "../twilio/client";
 import { FlexConfigurationCache, fallbackMessage, type FlexConfiguration } from "../twilio/flex-configuration";
-import { resolveTwilioSettings, type ConfigLookup } from "../twilio/settings";
+import { resolveTwilioSettings, SettingsError, type ConfigLookup } from "../twilio/settings";
 import { isPreconditionFailed, isRestException, TaskRouter, type FetchedWorker } from "../twilio/taskrouter";
 import { engineInfo, engineWarn } from "./engine-log";
+import { credentialsMessage, Preflight, PreflightError, unknownChannels, type WorkspaceFacts } from "./preflight";
 
 export const OFFLINE_ACTIVITY = "Offline";
 
@@ -52,6 +53,8 @@ export class WorkerProvider implements pulumi.dynamic.ResourceProvider {
   private readonly flexConfiguration = new FlexConfigurationCache(() => this.taskRouter().client);
   /** Catalogue problems of the whole roster file, by agent email (lowercase); computed once. */
   private rosterIssues?: Promise<Map<string, RosterIssue[]> | undefined>;
+  private readonly preflight = new Preflight(() => this.taskRouter());
+  private preflightReported = false;
 
   /** Tests pass a TaskRouter directly. */
   constructor(taskRouter?: TaskRouter) {
@@ -126,9 +129,6 @@ export class WorkerProvider implements pulumi.dynamic.ResourceProvider {
       if (ws) news = { ...news, workspace: ws };
     }
     for (const reason of await this.catalogueFailures(news)) failures.push({ property: "skills", reason });
-    // A new resource: say in the preview when create will adopt a corrupted worker
-    // and recreate it (brownfield), since the plan itself can only show "create".
-    if (!olds || Object.keys(olds).length === 0) await this.previewAdoption(news);
     if (!news.friendlyName) failures.push({ property: "friendlyName", reason: "friendlyName (the Flex identity) is required" });
     if (!news.workspace) {
       failures.push({
@@ -145,32 +145,53 @@ export class WorkerProvider implements pulumi.dynamic.ResourceProvider {
         failures.push({ property: "channels", reason: `channels.${name}.capacity must be 0..50` });
       }
     }
+    if (news.workspace) {
+      // Once per run: credentials, workspace, its Offline activity and task channels.
+      const facts = await this.preflightOnce(news);
+      const unknown = unknownChannels(news.email, news.channels ?? {}, facts);
+      if (unknown) failures.push({ property: "channels", reason: unknown });
+    }
+    // A new resource: say in the preview when create will adopt a corrupted worker
+    // and recreate it (brownfield), since the plan itself can only show "create".
+    if (failures.length === 0 && (!olds || Object.keys(olds).length === 0)) await this.previewAdoption(news);
     return { inputs: news, failures };
   }
 
-  /** Best effort: a lookup that fails here fails again, with a real error, in create. */
+  /**
+   * The run's preflight. Every check awaits the same cached result; when it
+   * fails, the first check reports the full message and the others a short
+   * pointer to it, so a wrong token gives one error rather than one per worker.
+   */
+  private async preflightOnce(news: WorkerInputs): Promise<WorkspaceFacts> {
+    try {
+      return await this.preflight.workspace(news.workspace);
+    } catch (err) {
+      if (!(err instanceof PreflightError || err instanceof SettingsError)) throw err;
+      if (this.preflightReported) throw new Error(`${news.email}: not checked: the run's preflight failed (see the first error)`);
+      this.preflightReported = true;
+      throw err;
+    }
+  }
+
+  /** A lookup that fails here fails the preview: up could not do better. */
   private async previewAdoption(news: WorkerInputs): Promise<void> {
     if (!news.workspace || !news.friendlyName) return;
-    try {
-      const tr = this.taskRouter();
-      const ws = await tr.resolveWorkspace(news.workspace);
-      const lookup = this.adoptable(tr, ws.sid, news);
-      // create runs right after check in the same process: let it reuse this lookup.
-      this.pendingLookups.set(news.friendlyName, lookup);
-      const existing = await lookup;
-      if (!existing) return;
-      const channels = await tr.listChannels(ws.sid, existing.record.sid);
-      const drift = classify(news, projectLive(news, existing.record, channels));
-      if (drift.kind !== "replace") return;
-      const why = drift.corruptions.map((c) => c.message).join("; ");
-      await this.warnOnce(
-        news.email,
-        drift,
-        `${news.email}: create adopts the existing worker ${existing.record.sid}, but ${why}; it will be recreated (the agent must sign in again)`,
-      );
-    } catch {
-      // Nothing to add to the preview.
-    }
+    const tr = this.taskRouter();
+    const ws = await tr.resolveWorkspace(news.workspace);
+    const lookup = this.adoptable(tr, ws.sid, news);
+    // create runs right after check in the same process: let it reuse this lookup.
+    this.pendingLookups.set(news.friendlyName, lookup);
+    const existing = await lookup;
+    if (!existing) return;
+    const channels = await tr.listChannels(ws.sid, existing.record.sid);
+    const drift = classify(news, projectLive(news, existing.record, channels));
+    if (drift.kind !== "replace") return;
+    const why = drift.corruptions.map((c) => c.message).join("; ");
+    await this.warnOnce(
+      news.email,
+      drift,
+      `${news.email}: create adopts the existing worker ${existing.record.sid}, but ${why}; it will be recreated (the agent must sign in again)`,
+    );
   }
 
   async diff(_id: string, olds: WorkerInputs, news: WorkerInputs): Promise<pulumi.dynamic.DiffResult> {
@@ -429,6 +450,9 @@ export class WorkerProvider implements pulumi.dynamic.ResourceProvider {
 
   /** Turn an SDK error into one line naming the agent, Twilio's status and code. */
   private explain(inputs: WorkerInputs, op: string, err: unknown): Error {
+    if (isRestException(err) && err.status === 401 && this.tr) {
+      return new Error(`${inputs.email}: ${op} of worker "${inputs.friendlyName}" failed: ${credentialsMessage(this.tr.client.settings, err)}`);
+    }
     if (isRestException(err)) {
       return new Error(
         `${inputs.email}: ${op} of worker "${inputs.friendlyName}" failed: Twilio ${err.status}${err.code ? ` (code ${err.code})` : ""}: ${err.message}`,

@@ -11,6 +11,8 @@ export interface TwilioSettings {
   /** Basic-auth password: the API key secret or the auth token. Never log it. */
   password: string;
   authKind: "api-key" | "auth-token";
+  /** Where the secret came from, for messages: e.g. "stack config `twilio:authToken`". Never the value. */
+  credentialSource?: string;
   /** Override for https://taskrouter.twilio.com, e.g. the local emulator. */
   baseUrl?: string;
   concurrency: number;
@@ -44,6 +46,8 @@ export function resolveTwilioSettings(config: ConfigLookup, env: NodeJS.ProcessE
     const v = config(key) ?? env[envName];
     return v === undefined || v === "" ? undefined : v;
   };
+  const from = (key: string, envName: string) =>
+    config(key) !== undefined && config(key) !== "" ? `stack config \`${key}\`` : `the environment variable ${envName}`;
   const accountSid = pick("twilio:accountSid", "TWILIO_ACCOUNT_SID");
   const authToken = pick("twilio:authToken", "TWILIO_AUTH_TOKEN");
   const apiKey = pick("twilio:apiKey", "TWILIO_API_KEY");
@@ -56,14 +60,17 @@ export function resolveTwilioSettings(config: ConfigLookup, env: NodeJS.ProcessE
   let username: string;
   let password: string;
   let authKind: TwilioSettings["authKind"];
+  let credentialSource: string;
   if (apiKey || apiSecret) {
     if (!apiKey || !apiSecret) throw new SettingsError(`twilio:apiKey and twilio:apiSecret go together: ${HOW_TO}.`);
     if (!/^SK[0-9a-fA-F]{32}$/.test(apiKey)) {
       throw new SettingsError("twilio:apiKey must be an API key SID (SK followed by 32 hex digits).");
     }
     [username, password, authKind] = [apiKey, apiSecret, "api-key"];
+    credentialSource = `${from("twilio:apiKey", "TWILIO_API_KEY")} and ${from("twilio:apiSecret", "TWILIO_API_SECRET")}`;
   } else if (authToken) {
     [username, password, authKind] = [accountSid, authToken, "auth-token"];
+    credentialSource = from("twilio:authToken", "TWILIO_AUTH_TOKEN");
   } else {
     throw new SettingsError(`Twilio credentials are missing: ${HOW_TO}.`);
   }
@@ -77,6 +84,7 @@ export function resolveTwilioSettings(config: ConfigLookup, env: NodeJS.ProcessE
     username,
     password,
     authKind,
+    credentialSource,
     baseUrl: baseUrl?.replace(/\/+$/, ""),
     concurrency: int("flex-roster:concurrency", pick("flex-roster:concurrency", "FLEX_ROSTER_CONCURRENCY"), 8, 1, 64),
     timeoutMs: int("flex-roster:requestTimeoutMs", pick("flex-roster:requestTimeoutMs", "FLEX_ROSTER_REQUEST_TIMEOUT_MS"), 30_000, 100, 600_000),

@@ -1,0 +1,89 @@
+// What must hold before any worker is written, checked once per run (per
+// provider process) and cached: Twilio accepts the credentials, the workspace
+// resolves, it has the Offline activity new workers start in, and which task
+// channels it has. check() awaits it for every resource, so a preview fails
+// exactly where up would, with one message and no write.
+
+import { isRestException, type TaskRouter } from "../twilio/taskrouter";
+import type { TwilioSettings } from "../twilio/settings";
+
+export interface WorkspaceFacts {
+  sid: string;
+  friendlyName: string;
+  /** Task channel unique names, sorted. */
+  channels: string[];
+}
+
+/** A preflight failure: the run cannot succeed until a setting or the roster changes. */
+export class PreflightError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "PreflightError";
+  }
+}
+
+const WS_SID = /^WS[0-9a-f]{32}$/;
+
+/** One clear message for Twilio's 401 (code 20003), naming the setting to fix. */
+export function credentialsMessage(settings: Pick<TwilioSettings, "accountSid" | "authKind" | "credentialSource">, err: unknown): string {
+  const twilio = isRestException(err) ? `HTTP ${err.status}${err.code ? `, code ${err.code}` : ""}: ${err.message}` : String(err);
+  const what = settings.authKind === "api-key" ? "API key and secret" : "auth token";
+  const fix =
+    settings.authKind === "api-key"
+      ? "`twilio:apiKey` and secret `twilio:apiSecret` (or TWILIO_API_KEY and TWILIO_API_SECRET); the key must belong to the account"
+      : "secret `twilio:authToken` (or TWILIO_AUTH_TOKEN)";
+  const source = settings.credentialSource ? `, read from ${settings.credentialSource}` : "";
+  return `Twilio rejected the ${what} for account ${settings.accountSid}${source} (${twilio}). Fix ${fix}`;
+}
+
+export class Preflight {
+  private readonly runs = new Map<string, Promise<WorkspaceFacts>>();
+
+  constructor(private readonly taskRouter: () => TaskRouter) {}
+
+  /** The workspace's facts, once per workspace spelling per process. Rejects with a PreflightError. */
+  workspace(nameOrSid: string): Promise<WorkspaceFacts> {
+    let p = this.runs.get(nameOrSid);
+    if (!p) {
+      p = this.check(nameOrSid);
+      this.runs.set(nameOrSid, p);
+    }
+    return p;
+  }
+
+  private async check(nameOrSid: string): Promise<WorkspaceFacts> {
+    const tr = this.taskRouter();
+    const settings = tr.client.settings;
+    try {
+      const ws = await tr.resolveWorkspace(nameOrSid);
+      const [channels] = await Promise.all([
+        tr.client.twilio.taskrouter.v1.workspaces(ws.sid).taskChannels.list({ pageSize: 100 }),
+        tr.activitySid(ws.sid, "Offline"),
+      ]);
+      return { sid: ws.sid, friendlyName: ws.friendlyName, channels: channels.map((c) => c.uniqueName).sort() };
+    } catch (err) {
+      if (isRestException(err) && err.status === 401) throw new PreflightError(`${credentialsMessage(settings, err)}; nothing was written`);
+      if (isRestException(err) && err.status === 404 && WS_SID.test(nameOrSid)) {
+        throw new PreflightError(`TaskRouter workspace ${nameOrSid} (the roster's "workspace") does not exist in account ${settings.accountSid}`);
+      }
+      if (err instanceof Error && /workspace .* not found/.test(err.message)) {
+        const sidLike = /^WS/i.test(nameOrSid) && !WS_SID.test(nameOrSid) ? ` ("${nameOrSid}" is not a workspace SID either: WS + 32 lower-case hex digits)` : "";
+        throw new PreflightError(`${err.message}: check the roster's "workspace"${sidLike}`);
+      }
+      if (err instanceof Error && /activity "Offline" not found/.test(err.message)) {
+        throw new PreflightError(`${err.message}: new workers start Offline, so the workspace needs that activity`);
+      }
+      throw err;
+    }
+  }
+}
+
+/** Problems with one worker's channels against the workspace's task channels. */
+export function unknownChannels(email: string, channels: Record<string, unknown>, facts: WorkspaceFacts): string | undefined {
+  const missing = Object.keys(channels).filter((c) => !facts.channels.includes(c));
+  if (missing.length === 0) return undefined;
+  return (
+    `${email}: the workspace "${facts.friendlyName}" has no task channel ${missing.map((m) => `"${m}"`).join(", ")} ` +
+    `(it has ${facts.channels.join(", ")}); fix "channels" in the roster`
+  );
+}

@@ -1,0 +1,131 @@
+// The provider's preflight in check(): credentials, workspace and task
+// channels are checked once per run (one provider process), against the
+// emulator over HTTP with the real twilio SDK, and a failure is one clear
+// error instead of one per worker. check() never writes.
+
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { startEmulator, type Emulator } from "../../emulator";
+import { contactUriFor, flexIdentity } from "../../src/flex/identity";
+import { desiredWorker, type WorkerInputs } from "../../src/flex/worker-model";
+import { WorkerProvider } from "../../src/provider/worker-impl";
+import { createClient } from "../../src/twilio/client";
+import { resolveTwilioSettings } from "../../src/twilio/settings";
+import { TaskRouter } from "../../src/twilio/taskrouter";
+
+let emu: Emulator;
+
+function inputs(email: string, channels: Record<string, number>, workspace = "Flex Task Assignment"): WorkerInputs {
+  const identity = flexIdentity(email);
+  return desiredWorker(workspace, {
+    email,
+    identity,
+    contactUri: contactUriFor(identity),
+    fullName: email,
+    roles: ["agent"],
+    skills: [],
+    levels: {},
+    channels: Object.fromEntries(Object.entries(channels).map(([k, v]) => [k, { capacity: v, available: true }])),
+    attributes: {},
+    ownAllAttributes: false,
+    protect: false,
+    line: 1,
+  });
+}
+
+function providerWith(config: Record<string, string>, env: NodeJS.ProcessEnv = {}): WorkerProvider {
+  const settings = resolveTwilioSettings((k) => config[k], { FLEX_ROSTER_API_BASE_URL: emu.url, FLEX_ROSTER_MAX_RETRIES: "0", ...env });
+  return new WorkerProvider(new TaskRouter(createClient(settings)));
+}
+
+const good = () => ({ "twilio:accountSid": emu.accountSid, "twilio:authToken": emu.authToken });
+
+async function rejection(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (e) {
+    return (e as Error).message;
+  }
+  throw new Error("expected a rejection");
+}
+
+beforeAll(async () => {
+  emu = await startEmulator();
+});
+afterAll(() => emu.close());
+beforeEach(() => emu.control.reset());
+
+describe("preflight in check", () => {
+  it("runs once per run: 20 checks make one workspace lookup, one task channel list and no write", async () => {
+    const p = providerWith(good());
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => p.check(undefined, inputs(`a${i}@acme.com`, { chat: 2 }))));
+    expect(results.every((r) => r.failures!.length === 0)).toBe(true);
+    const c = emu.control.counters();
+    expect(c.byRoute["GET /v1/Workspaces"]).toBe(1);
+    expect(c.byRoute["GET /v1/Workspaces/:WorkspaceSid/TaskChannels"]).toBe(1);
+    expect(c.byRoute["GET /v1/Workspaces/:WorkspaceSid/Activities"]).toBe(1);
+    expect(c.writes).toBe(0);
+  });
+
+  it("an unknown task channel fails check for that agent, naming the channel and what exists", async () => {
+    const p = providerWith(good());
+    const r = await p.check(undefined, inputs("bob@acme.com", { chatt: 2, voice: 1 }));
+    expect(r.failures).toEqual([
+      {
+        property: "channels",
+        reason:
+          'bob@acme.com: the workspace "Flex Task Assignment" has no task channel "chatt" (it has chat, default, email, sms, video, voice); fix "channels" in the roster',
+      },
+    ]);
+    expect(emu.control.counters().writes).toBe(0);
+  });
+
+  it("a wrong auth token from stack config: one error naming twilio:authToken and code 20003, then short pointers", async () => {
+    const p = providerWith({ ...good(), "twilio:authToken": "wrong-token" });
+    const first = await rejection(p.check(undefined, inputs("a@acme.com", { chat: 1 })));
+    expect(first).toBe(
+      `Twilio rejected the auth token for account ${emu.accountSid}, read from stack config \`twilio:authToken\` ` +
+        `(HTTP 401, code 20003: Authentication Error - invalid username or password). ` +
+        "Fix secret `twilio:authToken` (or TWILIO_AUTH_TOKEN); nothing was written",
+    );
+    expect(first).not.toContain("wrong-token");
+    const second = await rejection(p.check(undefined, inputs("b@acme.com", { chat: 1 })));
+    expect(second).toBe("b@acme.com: not checked: the run's preflight failed (see the first error)");
+    expect(emu.control.counters().byStatus["401"]).toBe(1);
+    expect(emu.control.counters().writes).toBe(0);
+  });
+
+  it("a wrong API secret from the environment names twilio:apiKey/apiSecret and the env variables", async () => {
+    const p = providerWith({ "twilio:accountSid": emu.accountSid }, { TWILIO_API_KEY: emu.apiKeySid, TWILIO_API_SECRET: "nope" });
+    const msg = await rejection(p.check(undefined, inputs("a@acme.com", { chat: 1 })));
+    expect(msg).toContain("Twilio rejected the API key and secret for account");
+    expect(msg).toContain("read from the environment variable TWILIO_API_KEY and the environment variable TWILIO_API_SECRET");
+    expect(msg).toContain("code 20003");
+    expect(msg).toContain("`twilio:apiKey` and secret `twilio:apiSecret`");
+  });
+
+  it("a workspace that does not resolve fails check: a malformed SID and an unknown name", async () => {
+    const p = providerWith(good());
+    expect(await rejection(p.check(undefined, inputs("a@acme.com", { chat: 1 }, "WS123")))).toBe(
+      `TaskRouter workspace "WS123" not found in account ${emu.accountSid}: check the roster's "workspace" ` +
+        `("WS123" is not a workspace SID either: WS + 32 lower-case hex digits)`,
+    );
+    const q = providerWith(good());
+    const sid = "WS" + "0".repeat(32);
+    expect(await rejection(q.check(undefined, inputs("a@acme.com", { chat: 1 }, sid)))).toBe(
+      `TaskRouter workspace ${sid} (the roster's "workspace") does not exist in account ${emu.accountSid}`,
+    );
+    expect(emu.control.counters().writes).toBe(0);
+  });
+
+  it("missing credentials fail check instead of a green preview", async () => {
+    const saved = { ...process.env };
+    for (const k of Object.keys(process.env)) if (k.startsWith("TWILIO_")) delete process.env[k];
+    try {
+      const p = new WorkerProvider();
+      await p.configure({ config: { get: () => undefined } } as never);
+      expect(await rejection(p.check(undefined, inputs("a@acme.com", { chat: 1 })))).toMatch(/^Twilio account SID is missing: set stack config/);
+    } finally {
+      Object.assign(process.env, saved);
+    }
+  });
+});
