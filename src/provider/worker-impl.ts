@@ -148,6 +148,7 @@ export class WorkerProvider implements pulumi.dynamic.ResourceProvider {
     if (news.workspace) {
       // Once per run: credentials, workspace, its Offline activity and task channels.
       const facts = await this.preflightOnce(news);
+      if (typeof facts === "string") return { inputs: news, failures: [{ property: "workspace", reason: facts }] };
       const unknown = unknownChannels(news.email, news.channels ?? {}, facts);
       if (unknown) failures.push({ property: "channels", reason: unknown });
     }
@@ -158,18 +159,19 @@ export class WorkerProvider implements pulumi.dynamic.ResourceProvider {
   }
 
   /**
-   * The run's preflight. Every check awaits the same cached result; when it
-   * fails, the first check reports the full message and the others a short
-   * pointer to it, so a wrong token gives one error rather than one per worker.
+   * The run's preflight, or why it failed. Every check awaits the same cached
+   * result; on failure the first check reports the full message (as a check
+   * failure: no stack trace) and the others a short pointer to it, so a wrong
+   * token gives one error rather than one per worker.
    */
-  private async preflightOnce(news: WorkerInputs): Promise<WorkspaceFacts> {
+  private async preflightOnce(news: WorkerInputs): Promise<WorkspaceFacts | string> {
     try {
       return await this.preflight.workspace(news.workspace);
     } catch (err) {
       if (!(err instanceof PreflightError || err instanceof SettingsError)) throw err;
-      if (this.preflightReported) throw new Error(`${news.email}: not checked: the run's preflight failed (see the first error)`);
+      if (this.preflightReported) return `${news.email}: not checked: the run's preflight failed (see the first error)`;
       this.preflightReported = true;
-      throw err;
+      return err.message;
     }
   }
 

@@ -39,13 +39,12 @@ function providerWith(config: Record<string, string>, env: NodeJS.ProcessEnv = {
 
 const good = () => ({ "twilio:accountSid": emu.accountSid, "twilio:authToken": emu.authToken });
 
-async function rejection(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error("expected a rejection");
+/** The one check failure, on "workspace", that a failed preflight gives. */
+async function rejection(p: Promise<{ failures?: { property: string; reason: string }[] }>): Promise<string> {
+  const r = await p;
+  expect(r.failures).toHaveLength(1);
+  expect(r.failures![0].property).toBe("workspace");
+  return r.failures![0].reason;
 }
 
 beforeAll(async () => {
@@ -79,7 +78,7 @@ describe("preflight in check", () => {
     expect(emu.control.counters().writes).toBe(0);
   });
 
-  it("a wrong auth token from stack config: one error naming twilio:authToken and code 20003, then short pointers", async () => {
+  it("a wrong auth token from stack config: one check failure naming twilio:authToken and code 20003, then short pointers", async () => {
     const p = providerWith({ ...good(), "twilio:authToken": "wrong-token" });
     const first = await rejection(p.check(undefined, inputs("a@acme.com", { chat: 1 })));
     expect(first).toBe(

@@ -75,7 +75,7 @@ export async function createFlexStack(opts: { roster: string; emulator?: Emulato
     },
     async workerResources() {
       const s = await stack.exportState();
-      return s.deployment.resources.filter((r) => String(r.type).endsWith("flex-roster:Worker"));
+      return (s.deployment.resources ?? []).filter((r) => String(r.type).endsWith("flex-roster:Worker"));
     },
     async close() {
       if (!opts.emulator) await emulator.close();
