@@ -100,6 +100,9 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
           reply.hijack();
           req.raw.socket.destroy();
           return reply;
+        case "401":
+          // As if the credentials had been rotated mid-run.
+          throw Errors.unauthorized("Authentication Error - invalid username or password");
         case "429":
           throw Errors.tooManyRequests(fault.retryAfter ?? undefined);
         case "500":

@@ -97,5 +97,7 @@ export function previewArgs(sel: StackSelection, extra: string[] = []): string[]
 
 /** `pulumi up` without its own preview (flex-roster just previewed and guarded). */
 export function upArgs(sel: StackSelection, extra: string[] = []): string[] {
-  return ["up", "--yes", "--skip-preview", "--refresh=true", "--non-interactive", ...selectionArgs(sel), ...extra];
+  // --continue-on-error: agents are independent, so one that cannot be applied (a busy
+  // worker, a permanent API error) must not hold back the others; the exit code is still 1.
+  return ["up", "--yes", "--skip-preview", "--continue-on-error", "--refresh=true", "--non-interactive", ...selectionArgs(sel), ...extra];
 }

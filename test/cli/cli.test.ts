@@ -51,7 +51,7 @@ function run(args: string[], opts: { preview?: string; previewRc?: number; upRc?
 }
 
 const PREVIEW_CALL = "preview --json --refresh=true --non-interactive";
-const UP_CALL = "up --yes --skip-preview --refresh=true --non-interactive";
+const UP_CALL = "up --yes --skip-preview --continue-on-error --refresh=true --non-interactive";
 
 describe("flex-roster CLI", { timeout: 60_000 }, () => {
   it("--help lists the commands and the exit codes", async () => {

@@ -20,7 +20,7 @@ export function register(program: Command, ctx: CliContext = defaultContext()): 
     .summary("apply the roster: refreshing preview + blast-radius guard + pulumi up")
     .description(
       "Run a refreshing `pulumi preview --json`, apply the blast-radius guard and write the report; " +
-        "then, only if the guard passed and there is something to do, run `pulumi up --yes --skip-preview`. " +
+        "then, only if the guard passed and there is something to do, run `pulumi up --yes --skip-preview --continue-on-error`. " +
         "Pulumi's progress goes to stderr; stdout carries only the report (unless --out).",
     )
     .option("--allow-mass-removal", "allow a plan that deletes/replaces more workers than the guard's limit");
