@@ -93,22 +93,6 @@ const onEveryOp = (spec: Omit<FaultSpec, "method" | "route">): FaultSpec[] =>
   OPS.map((op) => ({ ...spec, route: op }));
 
 const ROWS: Row[] = [
-  { fault: "429/20429 burst", faultedRunPasses: true, arm: async () => inject(onEveryOp({ kind: "429", count: 2, retryAfter: 0 })) },
-  {
-    fault: "500 and 503",
-    faultedRunPasses: true,
-    arm: async () => inject([...onEveryOp({ kind: "500", count: 1 }), ...onEveryOp({ kind: "503", count: 1 })]),
-  },
-  { fault: "dropped connections", faultedRunPasses: true, arm: async () => inject(onEveryOp({ kind: "drop", count: 2 })) },
-  {
-    fault: "response slower than the request timeout",
-    faultedRunPasses: true,
-    // The slow write still lands after the client gave up: the retry must adopt it, not duplicate it.
-    arm: async () => {
-      inject(onEveryOp({ kind: "slow", count: 1, delayMs: 2500 }));
-      return { env: { FLEX_ROSTER_REQUEST_TIMEOUT_MS: "1000" } };
-    },
-  },
   { fault: "401 mid-run (credentials rotated)", arm: async () => inject([{ kind: "401", route: UPDATE }, { kind: "401", route: DELETE }]) },
   {
     fault: "412 race with a concurrent writer",
@@ -159,6 +143,22 @@ const ROWS: Row[] = [
       inject([{ kind: "500", method: "POST", route: `/v1/Workspaces/${current.workspaceSid}/Workers/${sid}` }]);
       // What `flex-roster up` passes: the others are applied even after this one fails.
       return { args: ["--continue-on-error"] };
+    },
+  },
+  { fault: "429/20429 burst", faultedRunPasses: true, arm: async () => inject(onEveryOp({ kind: "429", count: 2, retryAfter: 0 })) },
+  {
+    fault: "500 and 503",
+    faultedRunPasses: true,
+    arm: async () => inject([...onEveryOp({ kind: "500", count: 1 }), ...onEveryOp({ kind: "503", count: 1 })]),
+  },
+  { fault: "dropped connections", faultedRunPasses: true, arm: async () => inject(onEveryOp({ kind: "drop", count: 2 })) },
+  {
+    fault: "response slower than the request timeout",
+    faultedRunPasses: true,
+    // The slow write still lands after the client gave up: the retry must adopt it, not duplicate it.
+    arm: async () => {
+      inject(onEveryOp({ kind: "slow", count: 1, delayMs: 2500 }));
+      return { env: { FLEX_ROSTER_REQUEST_TIMEOUT_MS: "1000" } };
     },
   },
 ];
@@ -282,7 +282,7 @@ describe("fault matrix: create, update, replace and delete under each fault", { 
     const names = await workerSids();
     const duplicates = [...names.values()].filter((l) => l.length > 1).length;
     const lost = wanted.filter((n) => !names.has(identity(n))).length;
-    figures.push({
+    const figure: Figure = {
       fault: row.fault,
       faultedExit: faulted.code,
       faultsFired,
@@ -294,7 +294,9 @@ describe("fault matrix: create, update, replace and delete under each fault", { 
       workers: names.size,
       duplicates,
       lost,
-    });
+    };
+    figures.push(figure);
+    console.log(`fault matrix row: ${JSON.stringify(figure)}`);
     expect(duplicates).toBe(0);
     expect(lost).toBe(0);
     expect([...names.keys()].sort()).toEqual(wanted.map(identity).sort());
