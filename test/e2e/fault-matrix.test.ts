@@ -60,6 +60,8 @@ interface Figure {
   fault: string;
   faultedExit: number | null;
   faultsFired: number;
+  /** Responses by status during the faulted run, e.g. 412s from the race. */
+  byStatus: Record<string, number>;
   hitsByOp: Record<string, number>;
   faultedMs: number;
   rerunExit: number | null;
@@ -251,6 +253,7 @@ describe("fault matrix: create, update, replace and delete under each fault", { 
     const hitsByOp: Record<string, number> = {};
     for (const f of faultInfo) hitsByOp[`${f.kind} ${f.route}`] = (hitsByOp[`${f.kind} ${f.route}`] ?? 0) + f.hits;
     const faultsFired = current.control.counters().faults;
+    const byStatus = current.control.counters().byStatus;
     current.control.clearFaults();
     current.control.clearLatency();
 
@@ -286,6 +289,7 @@ describe("fault matrix: create, update, replace and delete under each fault", { 
       fault: row.fault,
       faultedExit: faulted.code,
       faultsFired,
+      byStatus,
       hitsByOp,
       faultedMs,
       rerunExit: rerun.code,
