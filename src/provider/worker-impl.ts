@@ -324,7 +324,12 @@ export class WorkerProvider implements pulumi.dynamic.ResourceProvider {
   async delete(id: string, props: WorkerInputs & { workspaceSid?: string }): Promise<void> {
     const tr = this.taskRouter();
     const wsSid = props.workspaceSid ?? (await tr.resolveWorkspace(props.workspace)).sid;
-    await this.safeDelete(tr, wsSid, id, props.email || props.friendlyName);
+    try {
+      await this.safeDelete(tr, wsSid, id, props.email || props.friendlyName);
+    } catch (err) {
+      // Twilio errors name the agent and status (a 401 names the setting to fix), like create and update.
+      throw this.explain(props, "delete", err);
+    }
   }
 
   /**
