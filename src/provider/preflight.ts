@@ -1,7 +1,6 @@
 // What must hold before any worker is written, checked once per run (per
 // provider process) and cached: Twilio accepts the credentials, the workspace
-// resolves, it has the Offline activity new workers start in, and which task
-// channels it has. check() awaits it for every resource, so a preview fails
+// resolves, and which task channels it has. check() awaits it for every resource, so a preview fails
 // exactly where up would, with one message and no write.
 
 import { isRestException, type TaskRouter } from "../twilio/taskrouter";
@@ -56,10 +55,7 @@ export class Preflight {
     const settings = tr.client.settings;
     try {
       const ws = await tr.resolveWorkspace(nameOrSid);
-      const [channels] = await Promise.all([
-        tr.client.twilio.taskrouter.v1.workspaces(ws.sid).taskChannels.list({ pageSize: 100 }),
-        tr.activitySid(ws.sid, "Offline"),
-      ]);
+      const channels = await tr.client.twilio.taskrouter.v1.workspaces(ws.sid).taskChannels.list({ pageSize: 100 });
       return { sid: ws.sid, friendlyName: ws.friendlyName, channels: channels.map((c) => c.uniqueName).sort() };
     } catch (err) {
       if (isRestException(err) && err.status === 401) throw new PreflightError(`${credentialsMessage(settings, err)}; nothing was written`);
@@ -69,9 +65,6 @@ export class Preflight {
       if (err instanceof Error && /workspace .* not found/.test(err.message)) {
         const sidLike = /^WS/i.test(nameOrSid) && !WS_SID.test(nameOrSid) ? ` ("${nameOrSid}" is not a workspace SID either: WS + 32 lower-case hex digits)` : "";
         throw new PreflightError(`${err.message}: check the roster's "workspace"${sidLike}`);
-      }
-      if (err instanceof Error && /activity "Offline" not found/.test(err.message)) {
-        throw new PreflightError(`${err.message}: new workers start Offline, so the workspace needs that activity`);
       }
       throw err;
     }
