@@ -12,6 +12,7 @@ import {
 } from "./control";
 import { TwilioApiError } from "./errors";
 import { disableSkill, secondChat, ssoSignIn, type ChatResult, type SsoClaims, type SsoResult } from "./flex";
+import { RateLimiter, type RateLimitConfig } from "./rate-limit";
 import type {
   MarkBusyOptions,
   MarkBusyResult,
@@ -50,6 +51,9 @@ export interface EmulatorControl {
   clearLatency(): void;
   latency(): LatencyConfig;
   injectFault(spec: FaultSpec): FaultInfo;
+  /** Account-wide limit in requests per second (429, code 20429, Retry-After); null or 0 removes it. */
+  setRateLimit(requestsPerSecond: number | null): RateLimitConfig;
+  rateLimit(): RateLimitConfig;
   faults(): FaultInfo[];
   /** Clear one fault by id, or all. */
   clearFaults(id?: string): void;
@@ -70,7 +74,7 @@ export interface EmulatorControl {
   dump(): StoreSnapshot;
   options(): EmulatorOptionsState;
   setOptions(opts: Partial<EmulatorOptionsState>): EmulatorOptionsState;
-  /** Back to a fresh emulator: state (new default workspace), counters, latency and faults. */
+  /** Back to a fresh emulator: state (new default workspace), counters, latency, faults and rate limit. */
   reset(): void;
   /** The Twilio routes served, as `METHOD /pattern` keys. */
   routes(): string[];
@@ -81,6 +85,7 @@ export function createControlApi(
   control: Control,
   routes: readonly string[],
   seedWorkspace: boolean,
+  rateLimiter: RateLimiter = new RateLimiter(),
 ): EmulatorControl {
   const workspace = (ref: WorkspaceRef | undefined): WorkspaceRec => {
     const name = ref?.workspace ?? "default";
@@ -101,6 +106,8 @@ export function createControlApi(
     clearLatency: () => control.clearLatency(),
     latency: () => control.latencyConfig(),
     injectFault: (spec) => control.injectFault(spec),
+    setRateLimit: (rps) => rateLimiter.set(rps),
+    rateLimit: () => rateLimiter.config(),
     faults: () => control.faults(),
     clearFaults: (id) => {
       control.clearFaults(id);
@@ -148,6 +155,7 @@ export function createControlApi(
       store.clear();
       if (seedWorkspace) store.ensureDefaultWorkspace();
       control.reset();
+      rateLimiter.set(null);
     },
     routes: () => [...routes],
   };

@@ -13,6 +13,7 @@ import { Control } from "./control";
 import { createControlApi, type EmulatorControl } from "./control-api";
 import { DEV_CREDENTIALS, type DevCredentials } from "./credentials";
 import { StatePersister, loadState } from "./persist";
+import { RateLimiter } from "./rate-limit";
 import { buildServer, twilioRouteKeys } from "./server";
 import { Store } from "./store";
 
@@ -31,6 +32,8 @@ export interface EmulatorOptions {
   rejectDeleteWhenBusy?: boolean;
   /** Serve the Flex Configuration (`/v1/Configuration`); false plays an account without Flex. Default true. */
   flexEnabled?: boolean;
+  /** Account-wide limit in requests per second, answered 429 / 20429 with Retry-After (rate-limit.ts). Default none. */
+  rateLimitRps?: number;
 }
 
 export interface Emulator extends DevCredentials {
@@ -45,6 +48,7 @@ export interface Emulator extends DevCredentials {
 
 export type { EmulatorControl } from "./control-api";
 export type { CountersSnapshot, FaultInfo, FaultSpec, LatencyConfig } from "./control";
+export type { RateLimitConfig } from "./rate-limit";
 export type { MarkBusyOptions, MarkBusyResult, SeedWorkerSpec, StoreSnapshot } from "./store";
 export { DEV_CREDENTIALS } from "./credentials";
 
@@ -67,10 +71,12 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
 
   const control = new Control();
   if (opts.latencyMs) control.setLatency(opts.latencyMs);
-  const api = createControlApi(store, control, twilioRouteKeys(), seedWorkspace);
+  const rateLimiter = new RateLimiter();
+  if (opts.rateLimitRps) rateLimiter.set(opts.rateLimitRps);
+  const api = createControlApi(store, control, twilioRouteKeys(), seedWorkspace, rateLimiter);
 
   let url = "";
-  const app = buildServer({ store, control, api, credentials: DEV_CREDENTIALS, fallbackBase: () => url });
+  const app = buildServer({ store, control, api, credentials: DEV_CREDENTIALS, rateLimiter, fallbackBase: () => url });
   await app.listen({ port: opts.port ?? 0, host });
   const addr = app.server.address();
   const port = typeof addr === "object" && addr ? addr.port : (opts.port ?? 0);

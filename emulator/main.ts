@@ -1,5 +1,5 @@
 /**
- * CLI: npm run emulator -- [--port 0] [--host 127.0.0.1] [--state file.json] [--latency-ms N]
+ * CLI: npm run emulator -- [--port 0] [--host 127.0.0.1] [--state file.json] [--latency-ms N] [--rate-limit N]
  *
  * Prints the base URL, the test account's credentials and the default
  * workspace, then serves until SIGINT/SIGTERM/SIGHUP.
@@ -8,12 +8,14 @@
 import { parseArgs } from "node:util";
 import { startEmulator } from "./index";
 
-const USAGE = `Usage: npm run emulator -- [--port N] [--host H] [--state FILE] [--latency-ms N]
+const USAGE = `Usage: npm run emulator -- [--port N] [--host H] [--state FILE] [--latency-ms N] [--rate-limit N]
 
   --port N          port to listen on (default 0: a free port)
   --host H          interface to bind (default 127.0.0.1)
   --state FILE      load state from FILE if present; save it after writes and on exit
   --latency-ms N    latency added to every Twilio request
+  --rate-limit N    account-wide limit: N requests per second, then 429 (code 20429)
+                    with Retry-After
   --reject-delete-when-busy
                     refuse to delete workers with active reservations/tasks
   -h, --help        this text
@@ -38,6 +40,7 @@ async function main(): Promise<void> {
         host: { type: "string" },
         state: { type: "string" },
         "latency-ms": { type: "string" },
+        "rate-limit": { type: "string" },
         "reject-delete-when-busy": { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
@@ -57,6 +60,7 @@ async function main(): Promise<void> {
     host: values.host ?? "127.0.0.1",
     statePath: values.state,
     latencyMs: intArg("latency-ms", values["latency-ms"], 0),
+    rateLimitRps: intArg("rate-limit", values["rate-limit"], 0),
     rejectDeleteWhenBusy: values["reject-delete-when-busy"] ?? false,
   });
 

@@ -9,6 +9,7 @@ import type { Control } from "./control";
 import type { EmulatorControl } from "./control-api";
 import type { DevCredentials } from "./credentials";
 import { Errors, TwilioApiError } from "./errors";
+import type { RateLimiter } from "./rate-limit";
 import type { Store } from "./store";
 import { TWILIO_ROUTES, routeKey, type RouteContext, type TwilioRoute } from "./twilio-routes";
 
@@ -19,6 +20,8 @@ export interface ServerDeps {
   control: Control;
   api: EmulatorControl;
   credentials: DevCredentials;
+  /** The optional account-wide rate limit (rate-limit.ts). */
+  rateLimiter?: RateLimiter;
   /** Origin to use when a request has no Host header. */
   fallbackBase: () => string;
   /** Told about every route fastify registers (the contract test enumerates routes with it). */
@@ -85,7 +88,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
 
   const baseOf = (req: FastifyRequest): string => (req.headers.host ? `http://${req.headers.host}` : deps.fallbackBase());
 
-  // Twilio paths: count, delay, inject faults, authenticate (in that order).
+  // Twilio paths: count, delay, rate limit, inject faults, authenticate (in that order).
   app.addHook("onRequest", async (req, reply) => {
     if (isControlPath(req.url)) return;
     const path = req.url.split("?")[0]!;
@@ -93,6 +96,8 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     control.countRequest(req.method, routeUrl);
     const { delayMs, fault } = control.decide(req.method, routeUrl ?? path, path);
     if (delayMs > 0) await sleep(delayMs);
+    const limited = deps.rateLimiter?.admit();
+    if (limited) throw limited;
     if (fault) {
       switch (fault.kind) {
         case "drop":
@@ -267,6 +272,13 @@ function registerControlRoutes(
   };
   app.post(`${P}/workspaces/:ws/workers::seed`, seed);
   app.post(`${P}/workspaces/:ws/workers/seed`, seed);
+
+  app.get(`${P}/rate-limit`, async () => api.rateLimit());
+  app.put(`${P}/rate-limit`, async (req) => {
+    const rps = obj(req.body).requestsPerSecond;
+    return api.setRateLimit(rps === null || rps === undefined ? null : Number(rps));
+  });
+  app.delete(`${P}/rate-limit`, async () => api.setRateLimit(null));
 
   app.get(`${P}/state`, async () => api.dump());
   app.get(`${P}/options`, async () => api.options());

@@ -85,6 +85,12 @@ export class ResilientRequestClient implements RequestClientLike {
   private readonly limit: ReturnType<typeof pLimit>;
   private readonly opts: ResilienceOptions;
   readonly calls = new CallCounter();
+  /**
+   * Twilio's limits are account-wide: after a 429 with Retry-After, every
+   * request of this client holds back until then, not only the one refused,
+   * so the others do not spend their retries hammering the same limit.
+   */
+  private pausedUntil = 0;
 
   constructor(
     private readonly inner: RequestClientLike,
@@ -108,6 +114,8 @@ export class ResilientRequestClient implements RequestClientLike {
   private async attempt<T>(req: RequestClient.RequestOptions<T>): Promise<Response<T>> {
     const sleep = this.opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
     for (let attempt = 0; ; attempt++) {
+      const paused = this.pausedUntil - Date.now();
+      if (paused > 0) await sleep(paused);
       this.calls.add(req.method, req.uri);
       let res: Response<T>;
       try {
@@ -122,7 +130,9 @@ export class ResilientRequestClient implements RequestClientLike {
       }
       if (attempt < this.opts.maxRetries && isRetryableStatus(res.statusCode)) {
         this.calls.retries++;
-        await sleep(this.delay(attempt, retryAfterMs(res.headers)));
+        const hint = retryAfterMs(res.headers);
+        if (res.statusCode === 429 && hint) this.pausedUntil = Math.max(this.pausedUntil, Date.now() + Math.min(hint, this.opts.maxDelayMs));
+        await sleep(this.delay(attempt, hint));
         continue;
       }
       return res;
