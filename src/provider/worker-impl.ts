@@ -18,10 +18,11 @@ import { resolveTwilioSettings, SettingsError, type ConfigLookup } from "../twil
 import { isPreconditionFailed, isRestException, TaskRouter, type FetchedWorker } from "../twilio/taskrouter";
 import { engineInfo, engineWarn } from "./engine-log";
 import { credentialsMessage, Preflight, PreflightError, unknownChannels, type WorkspaceFacts } from "./preflight";
+import { readUnchanged, settledDateUpdated, WorkerIndex, type StoredWorker } from "./refresh-cache";
 
 export const OFFLINE_ACTIVITY = "Offline";
 
-export function toInputs(o: WorkerOutputs): WorkerInputs {
+export function toInputs(o: WorkerInputs): WorkerInputs {
   const out: Record<string, unknown> = {};
   for (const k of INPUT_KEYS) if (o[k] !== undefined) out[k] = o[k];
   return out as unknown as WorkerInputs;
@@ -47,6 +48,8 @@ export class WorkerProvider implements pulumi.dynamic.ResourceProvider {
   private tr?: TaskRouter;
   private readonly warned = new Set<string>();
   private readonly warnedAgents = new Set<string>();
+  /** One list of every worker's date_updated per run, shared by all reads. */
+  private index?: WorkerIndex;
   /** Adoption lookups made by check, by friendly name, for the create that follows. */
   private readonly pendingLookups = new Map<string, Promise<FetchedWorker | undefined>>();
   /** The Flex Configuration, read once per run. */
@@ -255,14 +258,19 @@ export class WorkerProvider implements pulumi.dynamic.ResourceProvider {
     await engineWarn(msg);
   }
 
-  async read(id: string, props: WorkerInputs & { workspaceSid?: string }): Promise<pulumi.dynamic.ReadResult> {
+  async read(id: string, props: StoredWorker): Promise<pulumi.dynamic.ReadResult> {
     const tr = this.taskRouter();
     const wsSid = props.workspaceSid ?? (await tr.resolveWorkspace(props.workspace)).sid;
+    // Fast path (refresh-cache.ts): not written since the last full read, so only the channels are read.
+    this.index ??= new WorkerIndex((ws) => tr.listWorkerDates(ws));
+    const unchanged = await readUnchanged(this.index, tr, wsSid, id, props);
+    if (unchanged) return { id, props: unchanged, inputs: toInputs(unchanged) };
     const fetched = await tr.fetchWorker(wsSid, id);
     // Gone out of band: an empty id tells the engine to drop it, and the next diff plans a create.
     if (!fetched) return { id: "", props: {} };
     const outs = await this.project(tr, props, fetched);
-    return { id, props: toState(outs), inputs: toInputs(outs) };
+    const dateUpdated = settledDateUpdated(fetched);
+    return { id, props: dateUpdated ? { ...toState(outs), dateUpdated } : toState(outs), inputs: toInputs(outs) };
   }
 
   async create(inputs: WorkerInputs): Promise<pulumi.dynamic.CreateResult> {

@@ -24,6 +24,17 @@ export function isPreconditionFailed(err: unknown): boolean {
 export interface FetchedWorker {
   record: LiveWorkerRecord;
   etag?: string;
+  /** Twilio's date_updated (ms; one-second resolution). */
+  dateUpdated?: number;
+  /** When Twilio answered (ms, from the Date header; one-second resolution). */
+  observedAt?: number;
+}
+
+/** A worker as listed: no attributes, but its date_updated. */
+export interface ListedWorker {
+  sid: string;
+  /** ms since the epoch; NaN when Twilio gave none. */
+  dateUpdated: number;
 }
 
 export interface BusyState {
@@ -110,7 +121,13 @@ export class TaskRouter {
   async fetchWorker(workspaceSid: string, sid: string): Promise<FetchedWorker | undefined> {
     try {
       const res = await this.v1.workspaces(workspaceSid).workers(sid).fetchWithHttpInfo();
-      return { record: toRecord(res.body), etag: header(res.headers, "etag") };
+      const observedAt = Date.parse(header(res.headers, "date") ?? "");
+      return {
+        record: toRecord(res.body),
+        etag: header(res.headers, "etag"),
+        dateUpdated: res.body.dateUpdated?.getTime(),
+        observedAt: Number.isNaN(observedAt) ? undefined : observedAt,
+      };
     } catch (err) {
       if (isNotFound(err)) return undefined;
       throw err;
@@ -168,6 +185,16 @@ export class TaskRouter {
       acceptedReservations: reservations.filter((r) => r.reservationStatus === "accepted").length,
       assignedTasks: chans.reduce((n, c) => n + (c.assignedTasks ?? 0), 0),
     };
+  }
+
+  /** Every worker's SID and date_updated, 1,000 per call (Twilio's maximum page size). */
+  async *listWorkerDates(workspaceSid: string, pageSize = 1000): AsyncGenerator<ListedWorker[]> {
+    type Page = Awaited<ReturnType<ReturnType<TaskRouter["v1"]["workspaces"]>["workers"]["page"]>>;
+    let page: Page | undefined = await this.v1.workspaces(workspaceSid).workers.page({ pageSize });
+    while (page) {
+      yield page.instances.map((w) => ({ sid: w.sid, dateUpdated: w.dateUpdated?.getTime() ?? NaN }));
+      page = (await page.nextPage()) as Page | undefined;
+    }
   }
 
   /**

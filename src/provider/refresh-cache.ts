@@ -1,0 +1,136 @@
+// Fast refresh. One list call per 1,000 workers returns every worker's
+// date_updated (list results carry no attributes). A worker whose date_updated
+// is still the one recorded at its last full read has not been written since,
+// so read() can skip fetching it and keep the attributes it has in state.
+//
+// date_updated has one-second resolution, so equal timestamps alone would hide
+// a write made in the same second as our read. A value is therefore recorded
+// only when Twilio answered at least SETTLE_MS after it ("settled"): any later
+// write then carries a later second. Unsettled workers are fetched in full.
+//
+// The provider process serves every worker of a run, so all reads share one
+// snapshot per workspace. It is retaken when idle for SNAPSHOT_IDLE_MS (the
+// gap between a preview and the update that follows it) or older than
+// SNAPSHOT_MAX_AGE_MS.
+
+import { channelState, type ChannelState, type LiveChannelRecord, type WorkerInputs } from "../flex/worker-model";
+import { isNotFound, type ListedWorker, type TaskRouter } from "../twilio/taskrouter";
+
+export const SETTLE_MS = 2000;
+export const SNAPSHOT_IDLE_MS = 15_000;
+export const SNAPSHOT_MAX_AGE_MS = 10 * 60_000;
+
+/** Lists a workspace's workers one page at a time. */
+export type WorkerLister = (workspaceSid: string) => AsyncIterable<ListedWorker[]>;
+
+interface Snapshot {
+  takenAt: number;
+  usedAt: number;
+  /** sid → date_updated (ms); rejects when the list failed. */
+  dates: Promise<Map<string, number>>;
+}
+
+/** What the snapshot says about one worker. */
+export type ListedState =
+  /** Listed with the recorded date_updated: not written since the last full read. */
+  | "unchanged"
+  /** Listed with another date_updated, or nothing was recorded: fetch it. */
+  | "changed"
+  /** Not in the list: probably deleted; fetch it to be sure. */
+  | "missing"
+  /** No snapshot (the list failed): fetch it. */
+  | "unknown";
+
+export class WorkerIndex {
+  private readonly snapshots = new Map<string, Snapshot>();
+
+  constructor(
+    private readonly list: WorkerLister,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  /** `recorded` is the worker's settled date_updated from state (ISO), if any. */
+  async state(workspaceSid: string, sid: string, recorded: string | undefined): Promise<ListedState> {
+    let dates: Map<string, number>;
+    try {
+      dates = await this.snapshot(workspaceSid);
+    } catch {
+      return "unknown";
+    }
+    const listed = dates.get(sid);
+    if (listed === undefined) return "missing";
+    const seen = recorded === undefined ? NaN : Date.parse(recorded);
+    return !Number.isNaN(seen) && listed === seen ? "unchanged" : "changed";
+  }
+
+  private snapshot(workspaceSid: string): Promise<Map<string, number>> {
+    const now = this.clock();
+    let s = this.snapshots.get(workspaceSid);
+    if (!s || now - s.usedAt > SNAPSHOT_IDLE_MS || now - s.takenAt > SNAPSHOT_MAX_AGE_MS) {
+      s = { takenAt: now, usedAt: now, dates: this.take(workspaceSid) };
+      // A failed list is not retried by every read of this run.
+      s.dates.catch(() => undefined);
+      this.snapshots.set(workspaceSid, s);
+    }
+    s.usedAt = now;
+    return s.dates;
+  }
+
+  private async take(workspaceSid: string): Promise<Map<string, number>> {
+    const dates = new Map<string, number>();
+    for await (const page of this.list(workspaceSid)) {
+      for (const w of page) dates.set(w.sid, w.dateUpdated);
+    }
+    return dates;
+  }
+}
+
+/**
+ * The date_updated to record in state after a full read (ISO), or undefined
+ * when it is not settled: Twilio answered within SETTLE_MS of it, or either
+ * time is unknown.
+ */
+export function settledDateUpdated(fetched: { dateUpdated?: number; observedAt?: number }): string | undefined {
+  const { dateUpdated, observedAt } = fetched;
+  if (dateUpdated === undefined || observedAt === undefined || Number.isNaN(dateUpdated)) return undefined;
+  return observedAt - dateUpdated >= SETTLE_MS ? new Date(dateUpdated).toISOString() : undefined;
+}
+
+/** A worker's state as read() gets it: the outputs of the last read or write. */
+export type StoredWorker = WorkerInputs & { workspaceSid?: string; sid?: string; dateUpdated?: string };
+
+/**
+ * The fast read: when the snapshot shows the worker unchanged since its
+ * recorded date_updated, its state with the channels read live (channel
+ * updates are not documented to change the worker's date_updated, so they are
+ * always read). Undefined: do a full read.
+ */
+export async function readUnchanged(
+  index: WorkerIndex,
+  tr: Pick<TaskRouter, "listChannels">,
+  workspaceSid: string,
+  sid: string,
+  stored: StoredWorker,
+): Promise<WorkerInputs & { dateUpdated: string } | undefined> {
+  const recorded = stored.dateUpdated;
+  if (!recorded || (await index.state(workspaceSid, sid, recorded)) !== "unchanged") return undefined;
+  let channels: LiveChannelRecord[];
+  try {
+    channels = await tr.listChannels(workspaceSid, sid);
+  } catch (err) {
+    if (isNotFound(err)) return undefined; // deleted since the list: the full read says so
+    throw err;
+  }
+  const { workspaceSid: _ws, sid: _sid, dateUpdated: _seen, ...kept } = stored;
+  return { ...kept, channels: liveChannels(stored.channels ?? {}, channels), dateUpdated: recorded };
+}
+
+/** The managed channels as found live, in the state's short form (as projectLive does). */
+function liveChannels(managed: Record<string, ChannelState>, live: LiveChannelRecord[]): Record<string, ChannelState> {
+  const out: Record<string, ChannelState> = {};
+  for (const name of Object.keys(managed)) {
+    const ch = live.find((c) => c.taskChannelUniqueName === name);
+    if (ch) out[name] = channelState({ capacity: ch.configuredCapacity, available: ch.available });
+  }
+  return out;
+}
