@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import * as os from "node:os";
 import * as path from "node:path";
+import { PULUMI_DEFAULTS } from "../../src/pulumi-defaults";
 import {
   REPO_ROOT,
   ENSURE_PULUMI_TIMEOUT_MS,
@@ -202,6 +203,9 @@ describe("scripts/pulumi fills in local defaults only where nothing is set", () 
     expect(seen.env.PULUMI_SKIP_UPDATE_CHECK).toBe("true");
     expect(seen.env.PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION).toBe("true");
     expect(seen.env.PULUMI_NODEJS_TRANSPILE_ONLY).toBe("true");
+    expect(seen.env.PULUMI_SKIP_CHECKPOINTS).toBe("true");
+    // The exported list (for runners that bypass the script) says the same.
+    for (const [k, v] of Object.entries(PULUMI_DEFAULTS)) expect(seen.env[k], k).toBe(v);
     expect(seen.env.PULUMI_BACKEND_URL).toBe(`file://${path.join(REPO_ROOT, ".pulumi-state")}`);
     expect(existsSync(path.join(REPO_ROOT, ".pulumi-state"))).toBe(true);
     expect(seen.env.PULUMI_CONFIG_PASSPHRASE).toBeUndefined();
@@ -212,12 +216,14 @@ describe("scripts/pulumi fills in local defaults only where nothing is set", () 
       PULUMI_SKIP_UPDATE_CHECK: "false",
       PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "false",
       PULUMI_NODEJS_TRANSPILE_ONLY: "false",
+      PULUMI_SKIP_CHECKPOINTS: "false",
       PULUMI_BACKEND_URL: "file:///somewhere/else",
       PULUMI_CONFIG_PASSPHRASE: "mine",
     });
     expect(seen.env.PULUMI_SKIP_UPDATE_CHECK).toBe("false");
     expect(seen.env.PULUMI_NODEJS_TRANSPILE_ONLY).toBe("false");
     expect(seen.env.PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION).toBe("false");
+    expect(seen.env.PULUMI_SKIP_CHECKPOINTS).toBe("false");
     expect(seen.env.PULUMI_BACKEND_URL).toBe("file:///somewhere/else");
     expect(seen.env.PULUMI_CONFIG_PASSPHRASE).toBe("mine");
   });
