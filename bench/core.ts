@@ -1,110 +1,244 @@
-// Benchmark of the core loop with the real Pulumi CLI against the emulator:
-// `pulumi up` from nothing, then a refreshing preview of unchanged workers,
-// for rosters of 100 and 1,000 agents (override: BENCH_SIZES=100,1000) with
-// 50 ms of emulator latency per request (BENCH_LATENCY_MS).
+// Benchmark of the core loop with the real Pulumi CLI (through scripts/pulumi,
+// so with its defaults) against the emulator, per roster size:
 //
-// Prints wall time, API requests by route (from the emulator's counters),
-// state bytes per worker and the peak RSS of the whole Pulumi process tree.
+//   up-empty      `pulumi up` from nothing
+//   noop-up       `pulumi up` with nothing to do (its refresh records each
+//                 worker's settled date_updated: the fast refresh's baseline)
+//   noop-preview  a refreshing `pulumi preview --expect-no-changes`
+//   drift-preview a preview after 1% of workers drifted out of band (full_name,
+//                 chat capacity, voice availability, deleted: in turn)
+//   drift-up      the `pulumi up` that repairs them
+//   roster-up     `pulumi up` after 10 roster changes (4 added, 3 removed, 3 edited)
 //
-//   npx tsx bench/core.ts
+// For each: wall time, API calls by route (emulator counters), the API floor
+// (calls x latency / concurrency), peak RSS of the Pulumi process tree (and
+// per part: engine, language host, provider), state bytes per worker.
+// Each size is printed as soon as it is done.
+//
+//   npx tsx bench/core.ts [--sizes 1000,5000] [--phases up-empty,noop-preview] [--latency-ms 50]
+//                         [--concurrency 8] [--parallel N] [--rate-limit RPS] [--checkpoints] [--out file.jsonl]
+//
+// Environment: BENCH_SIZES, BENCH_LATENCY_MS, BENCH_TIMEOUT_MS (per Pulumi
+// command, default 3 hours), BENCH_OUT.
 
-import { execFileSync } from "node:child_process";
-import { readdirSync, statSync } from "node:fs";
+import { appendFileSync, readdirSync, statSync } from "node:fs";
 import * as path from "node:path";
-import { startEmulator } from "../emulator";
-import { createFlexStack, type FlexStack } from "../test/e2e/helpers/flex-stack";
+import { parseArgs } from "node:util";
+import { startEmulator, type Emulator } from "../emulator";
+import { flexIdentity } from "../src/flex/identity";
+import { runPulumiMeasured, type RunStats } from "../testing/run";
+import { createFlexStack, STACK, type FlexStack } from "../test/e2e/helpers/flex-stack";
 import { ensurePulumi } from "../test/e2e/helpers/pulumi";
 
-const SIZES = (process.env.BENCH_SIZES ?? "100,1000").split(",").map(Number);
-const LATENCY = Number(process.env.BENCH_LATENCY_MS ?? 50);
+const PHASES = ["up-empty", "noop-up", "noop-preview", "drift-preview", "drift-up", "roster-up"] as const;
+type Phase = (typeof PHASES)[number];
 
-function roster(n: number): string {
+const { values: argv } = parseArgs({
+  options: {
+    sizes: { type: "string" },
+    phases: { type: "string" },
+    "latency-ms": { type: "string" },
+    concurrency: { type: "string" },
+    parallel: { type: "string" },
+    "rate-limit": { type: "string" },
+    checkpoints: { type: "boolean" },
+    out: { type: "string" },
+  },
+});
+const SIZES = (argv.sizes ?? process.env.BENCH_SIZES ?? "100,1000").split(",").map(Number);
+const LATENCY = Number(argv["latency-ms"] ?? process.env.BENCH_LATENCY_MS ?? 50);
+const CONCURRENCY = Number(argv.concurrency ?? 8);
+const TIMEOUT_MS = Number(process.env.BENCH_TIMEOUT_MS ?? 3 * 3600_000);
+const RATE_LIMIT = argv["rate-limit"] ? Number(argv["rate-limit"]) : undefined;
+const OUT = argv.out ?? process.env.BENCH_OUT;
+const SELECTED = new Set<Phase>((argv.phases?.split(",") as Phase[] | undefined) ?? PHASES);
+for (const p of SELECTED) if (!PHASES.includes(p)) throw new Error(`unknown phase ${p}; phases: ${PHASES.join(", ")}`);
+
+const email = (i: number) => `agent.${String(i).padStart(5, "0")}+flex@acme-corp.com`;
+
+function roster(n: number, change = false): string {
   const lines = ["workspace: Flex Task Assignment", "defaults: { roles: [agent], skills: [support], channels: { chat: 2, voice: 1 } }", "agents:"];
-  for (let i = 0; i < n; i++) {
-    lines.push(`  - email: agent.${String(i).padStart(4, "0")}+flex@acme-corp.com`);
-    lines.push(`    fullName: Agent ${i}`);
+  // The 10 roster changes: the last 3 agents removed, 4 new ones, 3 full names edited.
+  const count = change ? n - 3 : n;
+  for (let i = 0; i < count; i++) {
+    lines.push(`  - email: ${email(i)}`);
+    lines.push(`    fullName: Agent ${i}${change && i % Math.max(1, Math.floor(n / 3)) === 1 ? " (renamed)" : ""}`);
     if (i % 3 === 0) lines.push("    skills: [support, sales]\n    levels: { sales: 3 }");
     if (i % 5 === 0) lines.push("    attributes: { team: emea, location: Lisbon }");
   }
+  if (change) for (let i = n; i < n + 4; i++) lines.push(`  - email: ${email(i)}\n    fullName: New Agent ${i}`);
   return lines.join("\n") + "\n";
 }
 
-/** Sum of RSS (KiB) over a process and all its descendants. */
-function treeRssKiB(root: number): number {
-  let out: string;
-  try {
-    out = execFileSync("ps", ["-e", "-o", "pid=,ppid=,rss="], { encoding: "utf8" });
-  } catch {
-    return 0;
-  }
-  const rows = out.trim().split("\n").map((l) => l.trim().split(/\s+/).map(Number));
-  const kids = new Map<number, number[]>();
-  const rss = new Map<number, number>();
-  for (const [pid, ppid, r] of rows) {
-    rss.set(pid, r);
-    kids.set(ppid, [...(kids.get(ppid) ?? []), pid]);
-  }
-  let sum = 0;
-  const stack = [root];
-  while (stack.length) {
-    const p = stack.pop()!;
-    sum += rss.get(p) ?? 0;
-    stack.push(...(kids.get(p) ?? []));
-  }
-  return sum;
+interface PhaseResult {
+  phase: Phase;
+  ms: number;
+  calls: number;
+  writes: number;
+  byRoute: Record<string, number>;
+  byStatus: Record<string, number>;
+  floorMs: number;
+  peakMiB: number;
+  peakByKindMiB: Record<string, number>;
+  stateBytesPerWorker: number;
+  /** Preview summary, e.g. { update: 7, create: 3 }. */
+  planned?: Record<string, number>;
+  note?: string;
 }
-
-/** Runs a pulumi command while sampling the RSS of everything under this process. */
-async function measure(stack: FlexStack, args: string[]) {
-  let peak = 0;
-  const timer = setInterval(() => {
-    peak = Math.max(peak, treeRssKiB(process.pid) - selfRss());
-  }, 200);
-  const started = Date.now();
-  const r = await stack.pulumi(args);
-  const ms = Date.now() - started;
-  clearInterval(timer);
-  if (r.code !== 0) throw new Error(`pulumi ${args.join(" ")} failed:\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-3000)}`);
-  return { ms, peakMiB: peak / 1024 };
-}
-const selfRss = () => Math.round(process.memoryUsage().rss / 1024);
 
 function stateFileBytes(stack: FlexStack): number {
-  const dir = path.join(new URL(stack.env.PULUMI_BACKEND_URL).pathname, ".pulumi", "stacks");
+  const dir = path.join(new URL(stack.env.PULUMI_BACKEND_URL!).pathname, ".pulumi", "stacks");
   let total = 0;
   const walk = (d: string) => {
     for (const f of readdirSync(d)) {
       const p = path.join(d, f);
       if (statSync(p).isDirectory()) walk(p);
-      else if (f.endsWith(".json") && !f.includes(".bak")) total += statSync(p).size;
+      else if (f === `${STACK}.json`) total += statSync(p).size;
     }
   };
   walk(dir);
   return total;
 }
 
-function routes(byRoute: Record<string, number>): string {
-  return Object.entries(byRoute)
-    .sort((a, b) => b[1] - a[1])
-    .map(([k, v]) => `      ${String(v).padStart(6)}  ${k}`)
-    .join("\n");
+/** `+ 3 to create`, `~ 7 to update`, `+-1 to replace`, `- 2 to delete` from a preview's summary. */
+function plannedOf(stdout: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const m of stdout.matchAll(/^\s*[-+~]+\s*(\d+) to (\w+)/gm)) out[m[2]!] = Number(m[1]);
+  return out;
+}
+
+/** Workers of the emulator's default workspace (in process, no API calls). */
+function live(emu: Emulator) {
+  return emu.control.dump().workspaces.find((w) => w.sid === emu.workspaceSid)?.workers ?? [];
+}
+
+/** Drift 1% of workers over HTTP with the SDK, a quarter of each kind. Returns what it did. */
+async function drift(stack: FlexStack, n: number): Promise<Record<string, number>> {
+  const emu = stack.emulator;
+  const ws = stack.sdk.taskrouter.v1.workspaces(emu.workspaceSid);
+  const byName = new Map(live(emu).map((w) => [w.friendlyName, w.sid]));
+  const k = Math.max(4, Math.floor(n / 100));
+  const done: Record<string, number> = { attributes: 0, capacity: 0, availability: 0, deleted: 0 };
+  const jobs = Array.from({ length: k }, (_, j) => async () => {
+    const i = Math.floor((j * n) / k) + 1;
+    const sid = byName.get(flexIdentity(email(i)))!;
+    const w = ws.workers(sid);
+    const chan = async (name: string) => (await w.workerChannels.list()).find((c) => c.taskChannelUniqueName === name)!;
+    switch (j % 4) {
+      case 0: {
+        const attrs = JSON.parse((await w.fetch()).attributes);
+        await w.update({ attributes: JSON.stringify({ ...attrs, full_name: "Changed Out Of Band" }) });
+        done.attributes!++;
+        break;
+      }
+      case 1:
+        await w.workerChannels((await chan("chat")).sid).update({ capacity: 7 });
+        done.capacity!++;
+        break;
+      case 2:
+        await w.workerChannels((await chan("voice")).sid).update({ available: false });
+        done.availability!++;
+        break;
+      default:
+        await w.remove();
+        done.deleted!++;
+    }
+  });
+  const saved = emu.control.latency();
+  emu.control.setLatency(0);
+  const pool = Array.from({ length: 8 }, async () => {
+    for (let job = jobs.shift(); job; job = jobs.shift()) await job();
+  });
+  await Promise.all(pool);
+  emu.control.setLatency(saved.globalMs);
+  return done;
+}
+
+async function phase(stack: FlexStack, n: number, name: Phase, args: string[], extraEnv: Record<string, string>): Promise<PhaseResult> {
+  const emu = stack.emulator;
+  emu.control.resetCounters();
+  const r: RunStats = await runPulumiMeasured(stack.dir, { ...stack.env, ...extraEnv }, [...args, "--stack", STACK, "--non-interactive"], {
+    timeoutMs: TIMEOUT_MS,
+  });
+  const c = emu.control.counters();
+  if (r.code !== 0) {
+    throw new Error(
+      `${n} agents, ${name}: pulumi ${args.join(" ")} ${r.timedOut ? `timed out after ${TIMEOUT_MS} ms` : `exited ${r.code}`}\n` +
+        `${r.stdout.slice(-3000)}\n${r.stderr.slice(-3000)}\n(API calls so far: ${c.total}, writes ${c.writes})`,
+    );
+  }
+  const workers = live(emu).length || n;
+  const result: PhaseResult = {
+    phase: name,
+    ms: r.ms,
+    calls: c.total,
+    writes: c.writes,
+    byRoute: c.byRoute,
+    byStatus: c.byStatus,
+    floorMs: (c.total * LATENCY) / CONCURRENCY,
+    peakMiB: r.peakMiB,
+    peakByKindMiB: r.peakByKindMiB,
+    stateBytesPerWorker: Math.round(stateFileBytes(stack) / workers),
+  };
+  if (args[0] === "preview") result.planned = plannedOf(r.stdout);
+  return result;
+}
+
+const fmtS = (ms: number) => (ms / 1000).toFixed(1);
+const mib = (v: number | undefined) => (v === undefined ? "–" : v.toFixed(0));
+
+function report(n: number, results: PhaseResult[]) {
+  const lines = [
+    `\n## ${n.toLocaleString("en")} agents (latency ${LATENCY} ms, provider concurrency ${CONCURRENCY}${RATE_LIMIT ? `, rate limit ${RATE_LIMIT}/s` : ""}${argv.checkpoints ? ", checkpoints ON" : ""}${argv.parallel ? `, --parallel ${argv.parallel}` : ""})\n`,
+    "| phase | wall s | API calls | per agent | API floor s | wall / floor | 429s | peak RSS MiB (engine / lang host / provider) | state B/worker | planned |",
+    "|---|---:|---:|---:|---:|---:|---:|---|---:|---|",
+  ];
+  for (const r of results) {
+    const k = r.peakByKindMiB;
+    lines.push(
+      `| ${r.phase} | ${fmtS(r.ms)} | ${r.calls} | ${(r.calls / n).toFixed(2)} | ${fmtS(r.floorMs)} | ${(r.ms / Math.max(1, r.floorMs)).toFixed(2)} | ${r.byStatus["429"] ?? 0} | ${mib(r.peakMiB)} (${mib(k.engine)} / ${mib(k["language host"])} / ${mib(k.provider)}) | ${r.stateBytesPerWorker} | ${r.planned ? JSON.stringify(r.planned) : ""}${r.note ? ` ${r.note}` : ""} |`,
+    );
+  }
+  for (const r of results) {
+    lines.push(`\n${r.phase}: ${r.calls} requests, ${r.writes} writes`);
+    for (const [k, v] of Object.entries(r.byRoute).sort((a, b) => b[1] - a[1])) lines.push(`  ${String(v).padStart(7)}  ${k}`);
+  }
+  console.log(lines.join("\n"));
 }
 
 async function bench(n: number) {
-  const emulator = await startEmulator({ latencyMs: LATENCY });
+  const emulator = await startEmulator({ latencyMs: LATENCY, rateLimitRps: RATE_LIMIT });
   const stack = await createFlexStack({ roster: roster(n), emulator });
+  const env: Record<string, string> = { FLEX_ROSTER_CONCURRENCY: String(CONCURRENCY) };
+  if (argv.checkpoints) env.PULUMI_SKIP_CHECKPOINTS = "false";
+  const par = argv.parallel ? ["--parallel", argv.parallel] : [];
+  const results: PhaseResult[] = [];
+  const run = async (name: Phase, args: string[], extra?: (r: PhaseResult) => void) => {
+    if (!SELECTED.has(name)) return;
+    process.stderr.write(`[${new Date().toISOString()}] ${n} agents: ${name}...\n`);
+    const r = await phase(stack, n, name, args, env);
+    extra?.(r);
+    results.push(r);
+    process.stderr.write(`[${new Date().toISOString()}] ${n} agents: ${name} ${fmtS(r.ms)} s, ${r.calls} calls, peak ${mib(r.peakMiB)} MiB\n`);
+    if (OUT) appendFileSync(OUT, JSON.stringify({ n, latencyMs: LATENCY, concurrency: CONCURRENCY, rateLimit: RATE_LIMIT ?? null, ...r }) + "\n");
+  };
   try {
-    emulator.control.resetCounters();
-    const up = await measure(stack, ["up", "--yes", "--skip-preview"]);
-    const upCalls = emulator.control.counters();
-    emulator.control.resetCounters();
-    const preview = await measure(stack, ["preview", "--expect-no-changes"]);
-    const previewCalls = emulator.control.counters();
-    const exported = JSON.stringify(await stack.exportState());
-    const workers = (await stack.workerResources()).length;
-    const fileBytes = stateFileBytes(stack);
-    return { n, workers, up, upCalls, preview, previewCalls, exportBytes: exported.length, fileBytes };
+    await run("up-empty", ["up", "--yes", "--skip-preview", ...par], (r) => {
+      const failed = live(emulator).length !== n;
+      if (failed) r.note = `(${live(emulator).length} workers live, expected ${n})`;
+    });
+    await run("noop-up", ["up", "--yes", "--skip-preview", "--expect-no-changes", ...par]);
+    await run("noop-preview", ["preview", "--expect-no-changes", ...par]);
+    let drifted: Record<string, number> | undefined;
+    if (SELECTED.has("drift-preview") || SELECTED.has("drift-up")) drifted = await drift(stack, n);
+    await run("drift-preview", ["preview", ...par], (r) => {
+      r.note = `drifted ${JSON.stringify(drifted)}`;
+    });
+    await run("drift-up", ["up", "--yes", "--skip-preview", ...par]);
+    if (SELECTED.has("roster-up")) await stack.writeRoster(roster(n, true));
+    await run("roster-up", ["up", "--yes", "--skip-preview", ...par]);
   } finally {
+    report(n, results);
     await stack.close();
     await emulator.close();
   }
@@ -112,25 +246,15 @@ async function bench(n: number) {
 
 async function main() {
   await ensurePulumi();
-  const results = [];
+  console.log(`# flex-roster core benchmark, ${new Date().toISOString()}; timeout per Pulumi command ${TIMEOUT_MS / 1000} s`);
   for (const n of SIZES) {
-    process.stderr.write(`benchmarking ${n} agents at ${LATENCY} ms latency...\n`);
-    results.push(await bench(n));
-  }
-  console.log(`\nflex-roster core benchmark (emulator latency ${LATENCY} ms per request, provider concurrency 8)\n`);
-  console.log("| agents | up s | up API calls | preview+refresh s | preview API calls | state bytes/worker (export) | state bytes/worker (file) | peak RSS up MiB | peak RSS preview MiB |");
-  console.log("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-  for (const r of results) {
-    console.log(
-      `| ${r.n} | ${(r.up.ms / 1000).toFixed(1)} | ${r.upCalls.total} | ${(r.preview.ms / 1000).toFixed(1)} | ${r.previewCalls.total} | ${Math.round(r.exportBytes / r.workers)} | ${Math.round(r.fileBytes / r.workers)} | ${r.up.peakMiB.toFixed(0)} | ${r.preview.peakMiB.toFixed(0)} |`,
-    );
-  }
-  for (const r of results) {
-    console.log(`\n${r.n} agents — API requests by route`);
-    console.log(`  up (${r.upCalls.total} requests, ${r.upCalls.writes} writes, ${(r.upCalls.total / r.n).toFixed(2)} per agent):`);
-    console.log(routes(r.upCalls.byRoute));
-    console.log(`  preview with refresh (${r.previewCalls.total} requests, ${r.previewCalls.writes} writes, ${(r.previewCalls.total / r.n).toFixed(2)} per agent):`);
-    console.log(routes(r.previewCalls.byRoute));
+    try {
+      await bench(n);
+    } catch (err) {
+      // A failed size keeps the figures of the sizes before it (printed already).
+      console.log(`\n${n} agents FAILED: ${(err as Error).message}`);
+      process.exitCode = 1;
+    }
   }
 }
 

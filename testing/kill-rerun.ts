@@ -8,11 +8,8 @@
 
 import { execFileSync, spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
-import * as path from "node:path";
 import type { Emulator } from "../emulator";
-
-export const REPO_ROOT = path.resolve(__dirname, "..");
-const PULUMI_SCRIPT = path.join(REPO_ROOT, "scripts", "pulumi");
+import { childEnv, PULUMI_SCRIPT } from "./run";
 
 /** What a trial needs of a stack (test/e2e/helpers/flex-stack.ts provides it). */
 export interface TrialStack {
@@ -43,13 +40,6 @@ export interface TrialResult {
   /** `preview --expect-no-changes` after the rerun. */
   noChangesAfter: boolean;
   rerunMs: number;
-}
-
-/** The environment a CLI child gets: ours without PULUMI_*, plus the stack's. */
-function childEnv(extra: Record<string, string>): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith("PULUMI_")) env[k] = v;
-  return { ...env, ...extra };
 }
 
 /** PIDs of a process and all its descendants. */
