@@ -30,7 +30,7 @@ async function plan(): Promise<Record<string, string>> {
   expect(r.code, r.stderr).toBe(0);
   const ops: Record<string, string> = {};
   for (const s of JSON.parse(r.stdout).steps ?? []) {
-    if (!String(s.urn).includes("flex-roster:Worker") || s.op === "refresh") continue;
+    if (!String(s.urn).includes("flex-roster:Worker") || s.op === "refresh" || s.op === "same") continue;
     ops[String(s.urn).split("::").pop()!] = s.op;
   }
   return ops;
