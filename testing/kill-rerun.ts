@@ -148,8 +148,15 @@ export async function saveState(stack: TrialStack, file: string): Promise<string
  * One trial from an empty workspace and the saved empty state: an up killed at
  * `killAt[0]` writes (and, if given, a rerun killed at `killAt[1]`), then a
  * rerun to completion. `expected` are the agents' identities (friendly names).
+ * A kill point may depend on how many workers are live already (a rerun has
+ * less left to do).
  */
-export async function killRerunTrial(stack: TrialStack, emptyStateFile: string, expected: string[], killAt: number[]): Promise<TrialResult> {
+export async function killRerunTrial(
+  stack: TrialStack,
+  emptyStateFile: string,
+  expected: string[],
+  killAt: Array<number | ((liveWorkers: number) => number)>,
+): Promise<TrialResult> {
   const emu = stack.emulator;
   emu.control.reset();
   const imp = await stack.pulumi(["stack", "import", "--file", emptyStateFile]);
@@ -157,7 +164,8 @@ export async function killRerunTrial(stack: TrialStack, emptyStateFile: string, 
 
   const killedAtWrites: number[] = [];
   const killedInFlight: boolean[] = [];
-  for (const at of killAt) {
+  for (const point of killAt) {
+    const at = typeof point === "number" ? point : point(liveWorkers(emu).length);
     const base = emu.control.counters().writes;
     const run = await upKilledAt(stack, base + at, () => emu.control.counters().writes);
     killedAtWrites.push(run.writesAtKill - base);
