@@ -92,8 +92,9 @@ describe("the provider's HTTP client under the limit", () => {
   let emu: Emulator;
   afterAll(() => emu?.close());
 
-  it("absorbs the 429s: 60 requests at concurrency 8 under 20 per second all succeed", async () => {
-    emu = await startEmulator({ rateLimitRps: 20 });
+  it("absorbs the 429s: 16 requests at concurrency 8 under 2 per second all succeed", async () => {
+    // The first 8 arrive together against a bucket of 2: some are refused however slow the machine.
+    emu = await startEmulator({ rateLimitRps: 2 });
     const client = createClient({
       accountSid: emu.accountSid,
       username: emu.accountSid,
@@ -101,13 +102,13 @@ describe("the provider's HTTP client under the limit", () => {
       baseUrl: emu.url,
       concurrency: 8,
       timeoutMs: 10_000,
-      maxRetries: 5,
+      maxRetries: 8,
       authKind: "auth-token",
     });
     const ws = client.twilio.taskrouter.v1.workspaces(emu.workspaceSid);
-    const results = await Promise.all(Array.from({ length: 60 }, () => ws.fetch().then((w) => w.sid)));
+    const results = await Promise.all(Array.from({ length: 16 }, () => ws.fetch().then((w) => w.sid)));
     expect(results.every((s) => s === emu.workspaceSid)).toBe(true);
     expect(emu.control.counters().byStatus["429"] ?? 0).toBeGreaterThan(0);
     expect(client.http.calls.retries).toBe(emu.control.counters().byStatus["429"]);
-  }, 30_000);
+  }, 60_000);
 });
