@@ -80,6 +80,7 @@ interface PhaseResult {
   floorMs: number;
   peakMiB: number;
   peakByKindMiB: Record<string, number>;
+  cpuByKindS: Record<string, number>;
   stateBytesPerWorker: number;
   /** Preview summary, e.g. { update: 7, create: 3 }. */
   planned?: Record<string, number>;
@@ -178,6 +179,7 @@ async function phase(stack: FlexStack, n: number, name: Phase, args: string[], e
     floorMs: (c.total * LATENCY) / CONCURRENCY,
     peakMiB: r.peakMiB,
     peakByKindMiB: r.peakByKindMiB,
+    cpuByKindS: r.cpuByKindS,
     stateBytesPerWorker: Math.round(stateFileBytes(stack) / workers),
   };
   if (args[0] === "preview") result.planned = plannedOf(r.stdout);
@@ -190,13 +192,15 @@ const mib = (v: number | undefined) => (v === undefined ? "–" : v.toFixed(0));
 function report(n: number, results: PhaseResult[]) {
   const lines = [
     `\n## ${n.toLocaleString("en")} agents (latency ${LATENCY} ms, provider concurrency ${CONCURRENCY}${RATE_LIMIT ? `, rate limit ${RATE_LIMIT}/s` : ""}${argv.checkpoints ? ", checkpoints ON" : ""}${argv.parallel ? `, --parallel ${argv.parallel}` : ""})\n`,
-    "| phase | wall s | API calls | per agent | API floor s | wall / floor | 429s | peak RSS MiB (engine / lang host / provider) | state B/worker | planned |",
-    "|---|---:|---:|---:|---:|---:|---:|---|---:|---|",
+    "| phase | wall s | API calls | per agent | API floor s | wall / floor | 429s | CPU s (engine / lang host / provider) | peak RSS MiB (engine / lang host / provider) | state B/worker | planned |",
+    "|---|---:|---:|---:|---:|---:|---:|---|---|---:|---|",
   ];
   for (const r of results) {
     const k = r.peakByKindMiB;
+    const c = r.cpuByKindS;
+    const cpuS = (v: number | undefined) => (v === undefined ? "–" : v.toFixed(0));
     lines.push(
-      `| ${r.phase} | ${fmtS(r.ms)} | ${r.calls} | ${(r.calls / n).toFixed(2)} | ${fmtS(r.floorMs)} | ${(r.ms / Math.max(1, r.floorMs)).toFixed(2)} | ${r.byStatus["429"] ?? 0} | ${mib(r.peakMiB)} (${mib(k.engine)} / ${mib(k["language host"])} / ${mib(k.provider)}) | ${r.stateBytesPerWorker} | ${r.planned ? JSON.stringify(r.planned) : ""}${r.note ? ` ${r.note}` : ""} |`,
+      `| ${r.phase} | ${fmtS(r.ms)} | ${r.calls} | ${(r.calls / n).toFixed(2)} | ${fmtS(r.floorMs)} | ${(r.ms / Math.max(1, r.floorMs)).toFixed(2)} | ${r.byStatus["429"] ?? 0} | ${cpuS(c.engine)} / ${cpuS(c["language host"])} / ${cpuS(c.provider)} | ${mib(r.peakMiB)} (${mib(k.engine)} / ${mib(k["language host"])} / ${mib(k.provider)}) | ${r.stateBytesPerWorker} | ${r.planned ? JSON.stringify(r.planned) : ""}${r.note ? ` ${r.note}` : ""} |`,
     );
   }
   for (const r of results) {

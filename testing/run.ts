@@ -3,6 +3,7 @@
 // the tree's memory by kind of process.
 
 import { execFile, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { promisify } from "node:util";
 
@@ -68,6 +69,25 @@ export interface RunStats {
   /** Peak RSS of the whole tree, and of each kind (each kind's own peak). */
   peakMiB: number;
   peakByKindMiB: Record<string, number>;
+  /**
+   * CPU seconds (user + system) per kind, as last sampled before each process
+   * ended: less distorted by a busy machine than wall time.
+   */
+  cpuByKindS: Record<string, number>;
+}
+
+const TICKS_PER_SECOND = 100;
+
+/** utime + stime of a live process, in clock ticks (Linux /proc); undefined elsewhere. */
+function cpuTicks(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
+    const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return Number(rest[11]) + Number(rest[12]);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Run `scripts/pulumi <args>` in `cwd`, killing it after `timeoutMs`, sampling memory every `sampleMs`. */
@@ -85,6 +105,7 @@ export function runPulumiMeasured(
   child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
   let peak = 0;
   const peakByKind: Record<string, number> = {};
+  const cpu = new Map<number, { kind: string; ticks: number }>();
   let sampling = false;
   const sampler = setInterval(async () => {
     if (sampling || child.pid === undefined) return;
@@ -97,6 +118,8 @@ export function runPulumiMeasured(
         total += r.rssKiB;
         const k = processKind(r.args);
         byKind[k] = (byKind[k] ?? 0) + r.rssKiB;
+        const ticks = cpuTicks(r.pid);
+        if (ticks !== undefined) cpu.set(r.pid, { kind: k, ticks: Math.max(ticks, cpu.get(r.pid)?.ticks ?? 0) });
       }
       peak = Math.max(peak, total);
       for (const [k, v] of Object.entries(byKind)) peakByKind[k] = Math.max(peakByKind[k] ?? 0, v);
@@ -116,7 +139,10 @@ export function runPulumiMeasured(
     child.on("close", (code, signal) => {
       clearInterval(sampler);
       clearTimeout(timer);
+      const cpuByKindS: Record<string, number> = {};
+      for (const { kind, ticks } of cpu.values()) cpuByKindS[kind] = (cpuByKindS[kind] ?? 0) + ticks / TICKS_PER_SECOND;
       resolve({
+        cpuByKindS,
         code,
         signal,
         timedOut,
