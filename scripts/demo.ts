@@ -96,7 +96,7 @@ async function main() {
     }
 
     step("flex-roster drift: the scheduled drift check and PR report see the same thing (exit 2 = drift)");
-    const drift = await run(["bash", path.join(ROOT, "bin", "flex-roster"), "drift", "--stack", STACK], env);
+    const drift = await run(["node", path.join(ROOT, "bin", "flex-roster"), "drift", "--stack", STACK], env);
     if (drift.code !== 2 || !drift.out.includes("bob@acme.com")) throw new Error(`drift check exited ${drift.code}, expected 2 naming bob@acme.com`);
 
     step("pulumi up: recreate the corrupted worker, leave everyone else alone");

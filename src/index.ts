@@ -1,36 +1,16 @@
-// flex-roster: the Pulumi program. Load the roster → declare one worker per
-// agent → export a summary. Everything else lives in the modules it imports.
+// flex-roster's public API: `import { FlexRoster } from "flex-roster"`.
+// Importing it registers nothing; a Pulumi program declares a FlexRoster (or
+// single FlexWorkers) itself. This repository's own program is program/index.ts.
 
-import * as pulumi from "@pulumi/pulumi";
-import { desiredWorker } from "./flex/worker-model";
-import { FlexWorker } from "./provider/worker";
-import { loadRoster, RosterError } from "./roster";
+export { FlexRoster, FLEX_ROSTER_TYPE, WORKER_TYPE, type AgentSummary, type FlexRosterArgs } from "./component/flex-roster";
+export { FlexWorker, type FlexWorkerArgs } from "./provider/worker";
 
-const config = new pulumi.Config("flex-roster");
-const rosterFile = config.require("roster");
+// Roster loading and validation.
+export { loadRoster, parseRoster, RosterError, type RosterIssue } from "./roster";
+export type { AgentSpec, ChannelSpec, Roster } from "./flex/types";
 
-function load() {
-  try {
-    // Pulumi runs the program in the project directory (where Pulumi.yaml is), so a
-    // relative path works as written and messages cite it as the user wrote it.
-    return loadRoster(rosterFile);
-  } catch (err) {
-    // A bad roster stops the run before any resource is registered: nothing is written to Twilio or to state.
-    if (err instanceof RosterError) throw new pulumi.RunError(err.message);
-    throw err;
-  }
-}
-
-const roster = load();
-
-const workers = roster.agents.map(
-  (agent) =>
-    [agent, new FlexWorker(agent.identity, desiredWorker(roster.workspace, agent), { protect: agent.protect })] as const,
-);
-
-/** email → { sid, contactUri } */
-export const agents = Object.fromEntries(
-  workers.map(([agent, w]) => [agent.email, { sid: w.id, contactUri: w.contactUri }]),
-);
-export const workspace = roster.workspace;
-export const agentCount = roster.agents.length;
+// The pure core: identity encoding, canonical attributes, drift classification.
+export { CONTACT_URI_PREFIX, contactUriFor, decodeFlexIdentity, flexIdentity, FlexIdentityError } from "./flex/identity";
+export { canonicalAttributes, managedAttributes } from "./flex/attributes";
+export { classify, corruptions, inPlaceChanges, type Drift, type DriftKind, type Finding } from "./flex/drift";
+export { desiredWorker, parseAttributes, type ChannelState, type WorkerInputs } from "./flex/worker-model";

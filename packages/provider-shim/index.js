@@ -1,31 +1,28 @@
 "use strict";
-// The dynamic provider object of every flex-roster worker.
+// The dynamic provider object of the workers declared by THIS repository's own
+// Pulumi program (a source checkout, not an installed flex-roster).
 //
-// Pulumi serializes a dynamic resource's provider into state and keeps running
-// that stored copy until an input changes (pulumi/pulumi#16826). Local code is
-// inlined into that copy, but an installed package is stored as a bare
-// require() of its name. This file is installed as a package (not linked, see
-// .npmrc install-links), so state holds only `require("@flex-roster/provider-shim")`
-// and every run uses the real provider of the project that runs it: fixes reach
-// old resources and state stays small. Keep it tiny and stable.
+// Pulumi stores a dynamic resource's provider in state and keeps running that
+// stored copy until an input changes (pulumi/pulumi#16826). A module installed
+// under node_modules is stored as a bare require() of its name, so the stacks of
+// this repository hold only `require("@flex-roster/provider-shim")` (stacks made
+// before flex-roster became a package hold the same, which is why the name stays).
+// It is installed as a copy (.npmrc install-links) at
+// <project>/node_modules/@flex-roster/provider-shim, so the project is three
+// levels up from this file: the provider is resolved from there, never from the
+// current folder. Installed copies of flex-roster use `flex-roster/provider`
+// (src/provider/entry.ts) instead and never need this package. Keep it tiny.
 
 const path = require("path");
-const fs = require("fs");
 
-const IMPL = path.join("src", "provider", "worker-impl.ts");
+const project = path.resolve(__dirname, "..", "..", "..");
 let impl;
 
 function load() {
   if (impl) return impl;
-  // The provider host runs in the Pulumi project's directory; look upwards to be safe.
-  let dir = process.cwd();
-  while (!fs.existsSync(path.join(dir, IMPL))) {
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error(`flex-roster: cannot find ${IMPL} in ${process.cwd()} or above`);
-    dir = up;
-  }
-  require(require.resolve("tsx/cjs/api", { paths: [dir] })).register();
-  impl = require(path.join(dir, IMPL)).provider();
+  // A source checkout runs its TypeScript with its own tsx, so edits apply without a build.
+  require(require.resolve("tsx/cjs/api", { paths: [project] })).register();
+  impl = require(path.join(project, "src", "provider", "entry.ts"));
   return impl;
 }
 

@@ -1,17 +1,15 @@
 // Credentials and client for the brownfield commands: the environment
 // variables of settings.ts, or a Pulumi stack's config read through the
-// project's Pulumi CLI wrapper. Secrets stay in memory; nothing here prints them.
+// Pulumi CLI (src/pulumi/command.ts). Secrets stay in memory; nothing here prints them.
 
 import { spawn } from "node:child_process";
-import * as path from "node:path";
 import { createClient, type FlexRosterClient } from "../twilio/client";
 import { resolveTwilioSettings, SettingsError, type ConfigLookup, type TwilioSettings } from "../twilio/settings";
+import { pulumiCommand } from "../pulumi/command";
 import { TaskRouter } from "../twilio/taskrouter";
 
 /** Flex's default TaskRouter workspace. */
 export const DEFAULT_WORKSPACE = "Flex Task Assignment";
-
-export const PULUMI_WRAPPER = path.resolve(__dirname, "..", "..", "scripts", "pulumi");
 
 /** `pulumi config --json --show-secrets` output: `{ "twilio:accountSid": { "value": "...", "secret": false } }`. */
 export function parseStackConfig(json: string): Map<string, string> {
@@ -32,15 +30,17 @@ export function parseStackConfig(json: string): Map<string, string> {
 }
 
 /**
- * Read a stack's config (secrets decrypted) with `scripts/pulumi config --json
+ * Read a stack's config (secrets decrypted) with `pulumi config --json
  * --show-secrets --stack <stack>`, run in `cwd` (the Pulumi project). Only the
  * CLI's stderr is shown on failure: it never holds config values.
  */
 export function readStackConfig(stack: string, opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<ConfigLookup> {
   return new Promise((resolve, reject) => {
-    const child = spawn("bash", [PULUMI_WRAPPER, "config", "--json", "--show-secrets", "--stack", stack], {
+    const env = opts.env ?? process.env;
+    const [cmd, ...lead] = pulumiCommand(env);
+    const child = spawn(cmd, [...lead, "config", "--json", "--show-secrets", "--stack", stack], {
       cwd: opts.cwd ?? process.cwd(),
-      env: opts.env ?? process.env,
+      env,
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";

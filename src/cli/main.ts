@@ -1,7 +1,7 @@
 // flex-roster command line. This file only wires subcommands: each lives in
 // src/cli/commands/<name>.ts and exports `register(program)`.
 //
-//   bin/flex-roster <command> [options]      (bin/flex-roster runs this file with tsx)
+//   flex-roster <command> [options]   (bin/flex-roster runs this file, compiled or with tsx)
 
 import { Command } from "commander";
 import { defaultContext, EXIT, type CliContext } from "./context";

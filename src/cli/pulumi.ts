@@ -1,14 +1,9 @@
-// Running the Pulumi CLI from flex-roster commands: always through
-// scripts/pulumi (pinned CLI, local defaults), never a `pulumi` on PATH.
-// FLEX_ROSTER_PULUMI names another executable instead (tests use a fake one).
+// Running the Pulumi CLI from flex-roster commands (which CLI: src/pulumi/command.ts).
 
 import { spawn } from "node:child_process";
-import * as path from "node:path";
+import { pulumiCommand } from "../pulumi/command";
 
-/** The repository root (src/cli → ../..). */
-export const REPO_ROOT = path.resolve(__dirname, "..", "..");
-export const PULUMI_SCRIPT = path.join(REPO_ROOT, "scripts", "pulumi");
-export const PULUMI_OVERRIDE_ENV = "FLEX_ROSTER_PULUMI";
+export { PULUMI_OVERRIDE_ENV, PULUMI_SCRIPT, pulumiCommand } from "../pulumi/command";
 
 export interface PulumiResult {
   /** Exit code; null when killed by a signal. */
@@ -25,13 +20,6 @@ export interface PulumiRunOptions {
 }
 
 export type PulumiRunner = (args: string[], opts: PulumiRunOptions) => Promise<PulumiResult>;
-
-/** The command line that runs Pulumi: [executable, ...leading args]. */
-export function pulumiCommand(env: NodeJS.ProcessEnv = process.env): [string, ...string[]] {
-  const override = env[PULUMI_OVERRIDE_ENV];
-  if (override) return [override];
-  return ["bash", PULUMI_SCRIPT];
-}
 
 /** Environment for the child: what we have, minus settings that would change `--json` output. */
 export function childEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {

@@ -1,5 +1,5 @@
 // An isolated flex-roster stack for end-to-end tests: the real project program
-// (src/ symlinked into a temp dir), the real Pulumi CLI with a private file
+// (program/ and src/ symlinked into a temp dir), the real Pulumi CLI with a private file
 // backend, and a TaskRouter emulator over HTTP holding the Twilio side.
 
 import { readFileSync } from "node:fs";
@@ -28,15 +28,28 @@ export interface FlexStack {
   close(): Promise<void>;
 }
 
-export async function createFlexStack(opts: { roster: string; emulator?: Emulator; latencyMs?: number }): Promise<FlexStack> {
+export interface FlexStackOptions {
+  roster: string;
+  emulator?: Emulator;
+  latencyMs?: number;
+  /** Pulumi.yaml of the stack (default: the repository's). */
+  pulumiYaml?: string;
+  /** Extra files of the program directory. */
+  files?: Record<string, string>;
+  /** Repository folders linked into the program directory (default program/ and src/). */
+  programDirs?: string[];
+}
+
+export async function createFlexStack(opts: FlexStackOptions): Promise<FlexStack> {
   const emulator = opts.emulator ?? (await startEmulator({ latencyMs: opts.latencyMs }));
   const sandbox = await makePulumiSandbox({
-    "Pulumi.yaml": readFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), "utf8"),
+    "Pulumi.yaml": opts.pulumiYaml ?? readFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), "utf8"),
     "roster.yaml": opts.roster,
+    ...opts.files,
   });
-  // src/ is linked (the provider shim loads it at run time); package.json and
-  // tsconfig.json are copied so nothing run in the sandbox can write to the repo's.
-  await symlink(path.join(REPO_ROOT, "src"), path.join(sandbox.dir, "src"));
+  // program/ and src/ are linked (Pulumi.yaml's main is program/index.ts); package.json
+  // and tsconfig.json are copied so nothing run in the sandbox can write to the repo's.
+  for (const d of opts.programDirs ?? ["program", "src"]) await symlink(path.join(REPO_ROOT, d), path.join(sandbox.dir, d));
   for (const f of ["package.json", "tsconfig.json"]) await copyFile(path.join(REPO_ROOT, f), path.join(sandbox.dir, f));
   const env = sandbox.env;
   const pulumi = (args: string[], extraEnv: Record<string, string> = {}) =>

@@ -1,0 +1,166 @@
+// flex-roster as an npm package: `npm pack`, a Pulumi project of its own that
+// installs only the tarball (plus @pulumi/pulumi and twilio) from the local npm
+// cache, ten lines of TypeScript using FlexRoster, then up, an out-of-band
+// corruption, the replacement in preview, the repair, and the packaged CLI
+// (npx flex-roster doctor / report) run from inside that project.
+
+import { existsSync, readFileSync } from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
+import * as path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startEmulator, type Emulator } from "../../emulator";
+import { createTwilioClient } from "../../src/twilio/base-url";
+import { describeRun, ensurePulumi, ENSURE_PULUMI_TIMEOUT_MS, makePulumiSandbox, REPO_ROOT, runCommand, runPulumi, type PulumiSandbox } from "./helpers/pulumi";
+
+const STACK = "e2e";
+const BOB = "bob_40acme_2Ecom";
+const ROSTER = `workspace: Flex Task Assignment
+defaults: { roles: [agent], channels: { chat: 2, voice: 1 } }
+agents:
+  - email: bob@acme.com
+    fullName: Bob Builder
+  - email: maria@acme.com
+    fullName: Maria Garcia
+`;
+const INDEX_TS = `import * as pulumi from "@pulumi/pulumi";
+import { FlexRoster, flexIdentity } from "flex-roster";
+
+const team = new FlexRoster("support-team", { roster: "roster.yaml" });
+
+export const agents = team.agents;
+export const agentCount = team.agentCount;
+export const bobIdentity = flexIdentity("bob@acme.com");
+export const stackName = pulumi.getStack();
+`;
+
+const repoPackage = JSON.parse(readFileSync(path.join(REPO_ROOT, "package.json"), "utf8"));
+const pin = (name: string) => repoPackage.devDependencies[name] as string;
+
+let sandbox: PulumiSandbox;
+let emulator: Emulator;
+let tarball: string;
+let env: Record<string, string>;
+
+const sh = (cmd: string, args: string[], timeoutMs = 5 * 60_000) => runCommand(cmd, args, { cwd: sandbox.dir, env, timeoutMs });
+async function ok(cmd: string, args: string[], timeoutMs?: number) {
+  const r = await sh(cmd, args, timeoutMs);
+  if (r.code !== 0) throw new Error(describeRun(`${cmd} ${args.join(" ")}`, r));
+  return r;
+}
+const pulumi = (args: string[]) => runPulumi([...args, "--stack", STACK, "--non-interactive"], { cwd: sandbox.dir, env });
+async function pulumiOk(args: string[]) {
+  const r = await pulumi(args);
+  if (r.code !== 0) throw new Error(describeRun(`pulumi ${args.join(" ")}`, r));
+  return r;
+}
+
+beforeAll(async () => {
+  const pulumiDir = await ensurePulumi();
+  emulator = await startEmulator();
+  sandbox = await makePulumiSandbox({}, { prefix: "flex-roster-consumer-" });
+  // A project of its own: no link to the repository's node_modules.
+  await runCommand("rm", ["-f", path.join(sandbox.dir, "node_modules")], { cwd: sandbox.dir });
+  // The packaged CLI finds `pulumi` on PATH, as in any user's project.
+  env = { ...sandbox.env, PATH: `${pulumiDir}:${process.env.PATH}`, PULUMI_SKIP_UPDATE_CHECK: "true" };
+
+  const packDir = path.join(path.dirname(sandbox.dir), "pack");
+  await mkdir(packDir);
+  const pack = await runCommand("npm", ["pack", "--json", "--pack-destination", packDir], { cwd: REPO_ROOT, timeoutMs: 5 * 60_000 });
+  if (pack.code !== 0) throw new Error(describeRun("npm pack", pack));
+  tarball = path.join(packDir, JSON.parse(pack.stdout.slice(pack.stdout.indexOf("[")))[0].filename);
+
+  const files: Record<string, string> = {
+    "Pulumi.yaml": "name: support-roster\nruntime: nodejs\ndescription: A team's own Pulumi program using flex-roster.\n",
+    "package.json": JSON.stringify(
+      {
+        name: "support-roster",
+        private: true,
+        main: "index.ts",
+        dependencies: { "flex-roster": `file:${tarball}`, "@pulumi/pulumi": pin("@pulumi/pulumi"), twilio: pin("twilio") },
+        devDependencies: { typescript: pin("typescript"), "ts-node": pin("ts-node"), "@types/node": pin("@types/node") },
+      },
+      null,
+      2,
+    ),
+    "tsconfig.json": JSON.stringify({ compilerOptions: { strict: true, target: "ES2022", module: "commonjs", moduleResolution: "node", esModuleInterop: true, skipLibCheck: true }, files: ["index.ts"] }),
+    "index.ts": INDEX_TS,
+    "roster.yaml": ROSTER,
+  };
+  for (const [name, text] of Object.entries(files)) await writeFile(path.join(sandbox.dir, name), text);
+  await ok("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--ignore-scripts"], 10 * 60_000);
+
+  const init = await runPulumi(["stack", "init", STACK, "--non-interactive"], { cwd: sandbox.dir, env });
+  if (init.code !== 0) throw new Error(describeRun("stack init", init));
+  await pulumiOk(["config", "set", "flex-roster:apiBaseUrl", emulator.url]);
+  await pulumiOk(["config", "set", "twilio:accountSid", emulator.accountSid]);
+  await pulumiOk(["config", "set", "--secret", "twilio:authToken", emulator.authToken]);
+}, ENSURE_PULUMI_TIMEOUT_MS);
+
+afterAll(async () => {
+  await emulator?.close();
+  await sandbox?.cleanup();
+});
+
+describe("a consumer project that installs only the packed tarball", { timeout: 600_000 }, () => {
+  it("the package holds compiled JS and declarations, and needs neither tsx nor the TypeScript sources", () => {
+    const pkg = path.join(sandbox.dir, "node_modules", "flex-roster");
+    for (const f of ["dist/index.js", "dist/index.d.ts", "dist/provider/entry.js", "dist/cli/main.js", "bin/flex-roster"]) {
+      expect(existsSync(path.join(pkg, f)), f).toBe(true);
+    }
+    expect(existsSync(path.join(pkg, "src"))).toBe(false);
+    expect(existsSync(path.join(sandbox.dir, "node_modules", "tsx"))).toBe(false);
+    expect(existsSync(path.join(sandbox.dir, "node_modules", "@flex-roster", "provider-shim"))).toBe(false);
+  });
+
+  it("up creates the roster's workers; state holds only require(\"flex-roster/provider\")", async () => {
+    await pulumiOk(["up", "--yes", "--skip-preview"]);
+    const outputs = JSON.parse((await pulumiOk(["stack", "output", "--json"])).stdout);
+    expect(outputs.agentCount).toBe(2);
+    expect(outputs.bobIdentity).toBe(BOB);
+    expect(outputs.agents["bob@acme.com"]).toMatchObject({ contactUri: `client:${BOB}`, sid: expect.stringMatching(/^WK/) });
+
+    const state = JSON.parse((await pulumiOk(["stack", "export"])).stdout);
+    const workers = state.deployment.resources.filter((r: any) => r.type === "pulumi-nodejs:dynamic/flex-roster:Worker");
+    expect(workers).toHaveLength(2);
+    for (const w of workers) {
+      expect(w.parent).toBe(`urn:pulumi:${STACK}::support-roster::flex-roster:index:FlexRoster::support-team`);
+      const provider: string = w.inputs.__provider;
+      expect(provider).toContain('require("flex-roster/provider")');
+      expect(provider).not.toMatch(/node_modules|tsx|twilio/);
+      expect(provider.length).toBeLessThan(600);
+    }
+  });
+
+  it("an out-of-band corruption shows as a replacement in preview; up repairs it", async () => {
+    const sdk = createTwilioClient({ username: emulator.accountSid, password: emulator.authToken, baseUrl: emulator.url });
+    const workers = sdk.taskrouter.v1.workspaces(emulator.workspaceSid).workers;
+    const [bob] = await workers.list({ friendlyName: BOB });
+    const attrs = JSON.parse(bob.attributes);
+    await workers(bob.sid).update({ attributes: JSON.stringify({ ...attrs, contact_uri: "client:bob" }) });
+
+    const preview = await pulumiOk(["preview", "--json"]);
+    const steps: Array<{ op: string; urn: string }> = JSON.parse(preview.stdout).steps;
+    const bobOps = steps.filter((s) => s.urn.endsWith(`::${BOB}`)).map((s) => s.op);
+    expect(bobOps).toContain("replace");
+    expect(steps.filter((s) => s.urn.endsWith("::maria_40acme_2Ecom") && !["same", "refresh"].includes(s.op))).toEqual([]);
+    await writeFile(path.join(sandbox.dir, "plan.json"), preview.stdout);
+
+    // The packaged CLI from inside the consumer project: the PR report of that plan, and doctor.
+    const report = await sh("npx", ["--no-install", "flex-roster", "report", "--preview-json", "plan.json"]);
+    expect(report.code, describeRun("flex-roster report", report)).toBe(0);
+    expect(report.stdout).toContain("bob@acme.com");
+    expect(report.stdout).toContain('"client:bob"');
+    const doctor = await sh("npx", ["--no-install", "flex-roster", "doctor", "--stack", STACK, "--roster", "roster.yaml", "--json"]);
+    const audit = JSON.parse(doctor.stdout);
+    expect(JSON.stringify(audit)).toContain("client:bob");
+    expect(doctor.code, describeRun("flex-roster doctor", doctor)).not.toBe(0);
+
+    await pulumiOk(["up", "--yes", "--skip-preview"]);
+    const [fixed] = await workers.list({ friendlyName: BOB });
+    expect(JSON.parse(fixed.attributes).contact_uri).toBe(`client:${BOB}`);
+    await pulumiOk(["preview", "--expect-no-changes"]);
+
+    const clean = await sh("npx", ["--no-install", "flex-roster", "doctor", "--stack", STACK, "--roster", "roster.yaml"]);
+    expect(clean.code, describeRun("flex-roster doctor", clean)).toBe(0);
+  });
+});
