@@ -88,7 +88,7 @@ describe("GitHub workflows", () => {
     }
   });
 
-  it("every GitOps workflow has least-privilege permissions, the stack variable and the build cache", () => {
+  it("every GitOps workflow has least-privilege permissions, the stack variable and the official Pulumi install", () => {
     for (const f of GITOPS) {
       const wf = load(f);
       expect(wf.permissions, f).toBeDefined();
@@ -98,9 +98,12 @@ describe("GitHub workflows", () => {
       for (const s of ["PULUMI_ACCESS_TOKEN", "PULUMI_CONFIG_PASSPHRASE", "TWILIO_ACCOUNT_SID", "TWILIO_API_KEY", "TWILIO_API_SECRET"]) {
         expect(wf.env[s], `${f} ${s}`).toBe(`\${{ secrets.${s} }}`);
       }
-      const cache = steps(wf).find((s) => String(s.uses).startsWith("actions/cache@"));
-      expect(cache?.with.path, f).toContain("~/.cache/flex-roster");
-      expect(cache?.with.path, f).toContain("~/.cache/go-build");
+      // The pinned CLI the official way (no 5-15 minute Go build on GitHub's runners),
+      // at the npm SDK's version; ensure-pulumi then finds it on PATH.
+      const install = steps(wf).find((s) => String(s.uses).startsWith("pulumi/actions@"));
+      expect(install?.with["pulumi-version"], f).toBe("${{ steps.pulumi-version.outputs.version }}");
+      expect(steps(wf).find((s) => s.id === "pulumi-version")?.run, f).toContain('packages["node_modules/@pulumi/pulumi"].version');
+      expect(steps(wf).some((s) => String(s.uses).startsWith("actions/setup-go@")), f).toBe(false);
       expect(runText(wf), f).toContain("bash scripts/ensure-pulumi");
     }
   });
