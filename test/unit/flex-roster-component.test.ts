@@ -1,0 +1,69 @@
+// The FlexRoster component under Pulumi's mocks: one child FlexWorker per agent,
+// parented to the component, with the canonical inputs and the outputs it
+// promises. Aliases and real URNs are checked end to end (test/e2e/upgrade.test.ts).
+
+import * as pulumi from "@pulumi/pulumi";
+import { beforeAll, describe, expect, it } from "vitest";
+
+const registered: pulumi.runtime.MockResourceArgs[] = [];
+
+beforeAll(async () => {
+  await pulumi.runtime.setMocks(
+    {
+      newResource(args) {
+        registered.push(args);
+        // A worker's id is its SID; its outputs mirror the inputs (as the provider's read does).
+        return { id: args.type.endsWith(":Worker") ? `WK${"0".repeat(31)}${registered.length}` : `${args.name}-id`, state: args.inputs };
+      },
+      call: (args) => args.inputs,
+    },
+    "flex-roster",
+    "unit",
+  );
+});
+
+const output = <T>(o: pulumi.Output<T>) => new Promise<T>((resolve) => o.apply(resolve));
+
+describe("FlexRoster", () => {
+  it("declares one worker per agent under the component, with the outputs", async () => {
+    const { FlexRoster, parseRoster } = await import("../../src");
+    const roster = parseRoster(
+      [
+        "workspace: Flex Task Assignment",
+        "agents:",
+        "  - { email: bob@acme.com, fullName: Bob, protect: true }",
+        "  - { email: maria@acme.com, fullName: Maria, channels: { chat: 3 } }",
+      ].join("\n"),
+      "team.yaml",
+    );
+    const team = new FlexRoster("team", { roster, workspace: "WS" + "e".repeat(32) });
+
+    expect(Object.keys(team.workers)).toEqual(["bob@acme.com", "maria@acme.com"]);
+    const urn = await output(team.workers["bob@acme.com"].urn);
+    expect(urn).toBe("urn:pulumi:unit::flex-roster::flex-roster:index:FlexRoster$pulumi-nodejs:dynamic/flex-roster:Worker::bob_40acme_2Ecom");
+
+    const agents = await output(team.agents);
+    expect(agents["bob@acme.com"]).toEqual({ sid: expect.stringMatching(/^WK0+\d$/), contactUri: "client:bob_40acme_2Ecom" });
+    expect(agents["maria@acme.com"].contactUri).toBe("client:maria_40acme_2Ecom");
+    expect(await output(team.agentCount)).toBe(2);
+    expect(await output(team.protectedCount)).toBe(1);
+    expect(await output(team.workspace)).toBe("WS" + "e".repeat(32));
+
+    const maria = registered.find((r) => r.name === "maria_40acme_2Ecom");
+    expect(maria?.inputs).toMatchObject({ workspace: "WS" + "e".repeat(32), friendlyName: "maria_40acme_2Ecom", channels: { chat: 3 } });
+    // The provider is stored as a require() of an installed package, not as inlined code
+    // (in this source checkout the shim; an installed package stores "flex-roster/provider").
+    expect(String(maria?.inputs.__provider)).toContain('require("@flex-roster/provider-shim/index.js")');
+    expect(String(maria?.inputs.__provider)).not.toMatch(/twilio|TaskRouter|tsx/);
+    expect(String(maria?.inputs.__provider).length).toBeLessThan(600);
+  });
+
+  it("a roster file with errors fails before any worker is declared, naming file and line", async () => {
+    const { FlexRoster } = await import("../../src");
+    const before = registered.length;
+    expect(() => new FlexRoster("bad", { roster: "test/fixtures/rosters/does-not-exist.yaml" })).toThrow(
+      /does-not-exist\.yaml.*roster file not found/s,
+    );
+    expect(registered.slice(before).filter((r) => r.type.endsWith(":Worker"))).toEqual([]);
+  });
+});
