@@ -1,6 +1,6 @@
 // flex-roster's public API: `import { FlexRoster } from "flex-roster"`.
 // Importing it registers nothing; a Pulumi program declares a FlexRoster (or
-// single FlexWorkers) itself. This repository's own program is program/index.ts.
+// single FlexWorkers) itself. This repository's own program is index.ts at the root.
 
 export { FlexRoster, FLEX_ROSTER_TYPE, WORKER_TYPE, type AgentSummary, type FlexRosterArgs } from "./component/flex-roster";
 export { FlexWorker, type FlexWorkerArgs } from "./provider/worker";

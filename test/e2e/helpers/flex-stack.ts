@@ -1,5 +1,5 @@
 // An isolated flex-roster stack for end-to-end tests: the real project program
-// (program/ and src/ symlinked into a temp dir), the real Pulumi CLI with a private file
+// (index.ts and src/ symlinked into a temp dir), the real Pulumi CLI with a private file
 // backend, and a TaskRouter emulator over HTTP holding the Twilio side.
 
 import { readFileSync } from "node:fs";
@@ -36,7 +36,7 @@ export interface FlexStackOptions {
   pulumiYaml?: string;
   /** Extra files of the program directory. */
   files?: Record<string, string>;
-  /** Repository folders linked into the program directory (default program/ and src/). */
+  /** Repository files and folders linked into the program directory (default index.ts and src/). */
   programDirs?: string[];
 }
 
@@ -47,9 +47,9 @@ export async function createFlexStack(opts: FlexStackOptions): Promise<FlexStack
     "roster.yaml": opts.roster,
     ...opts.files,
   });
-  // program/ and src/ are linked (Pulumi.yaml's main is program/index.ts); package.json
+  // index.ts (Pulumi.yaml's main) and src/ are linked; package.json
   // and tsconfig.json are copied so nothing run in the sandbox can write to the repo's.
-  for (const d of opts.programDirs ?? ["program", "src"]) await symlink(path.join(REPO_ROOT, d), path.join(sandbox.dir, d));
+  for (const d of opts.programDirs ?? ["index.ts", "src"]) await symlink(path.join(REPO_ROOT, d), path.join(sandbox.dir, d));
   for (const f of ["package.json", "tsconfig.json"]) await copyFile(path.join(REPO_ROOT, f), path.join(sandbox.dir, f));
   const env = sandbox.env;
   const pulumi = (args: string[], extraEnv: Record<string, string> = {}) =>

@@ -3,7 +3,7 @@
 // The roster file comes from stack config `flex-roster:roster`.
 
 import * as pulumi from "@pulumi/pulumi";
-import { FlexRoster } from "../src";
+import { FlexRoster } from "./src";
 
 const config = new pulumi.Config("flex-roster");
 const roster = new FlexRoster("flex-roster", { roster: config.require("roster") });
