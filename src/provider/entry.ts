@@ -7,6 +7,12 @@
 // holds only `require("flex-roster/provider")`. That require resolves in the
 // consumer's node_modules, and this file loads the provider next to itself: the
 // installed version, never code from the current folder. Keep it tiny and stable.
+//
+// package.json also exports this file by its own path, listed before
+// "./provider": Pulumi maps a file back to its exported name through the package's
+// package.json, which it cannot find when the project's path contains the package
+// name before node_modules (e.g. ~/flex-roster-infra); it then stores
+// `require("flex-roster/dist/provider/entry.js")`, which must resolve too.
 
 import type { WorkerProvider } from "./worker-impl";
 

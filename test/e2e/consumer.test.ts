@@ -57,7 +57,8 @@ async function pulumiOk(args: string[]) {
 beforeAll(async () => {
   const pulumiDir = await ensurePulumi();
   emulator = await startEmulator();
-  sandbox = await makePulumiSandbox({}, { prefix: "flex-roster-consumer-" });
+  // No "flex-roster" in the path: Pulumi then stores the exported name (see src/provider/entry.ts).
+  sandbox = await makePulumiSandbox({}, { prefix: "consumer-project-" });
   // A project of its own: no link to the repository's node_modules.
   await runCommand("rm", ["-f", path.join(sandbox.dir, "node_modules")], { cwd: sandbox.dir });
   // The packaged CLI finds `pulumi` on PATH, as in any user's project.
@@ -115,6 +116,11 @@ describe("a consumer project that installs only the packed tarball", { timeout: 
     expect(existsSync(path.join(pkg, "src"))).toBe(false);
     expect(existsSync(path.join(sandbox.dir, "node_modules", "tsx"))).toBe(false);
     expect(existsSync(path.join(sandbox.dir, "node_modules", "@flex-roster", "provider-shim"))).toBe(false);
+  });
+
+  it("the provider entry resolves by its exported name and by its file path (the name Pulumi falls back to)", async () => {
+    const same = await sh("node", ["-p", 'require("flex-roster/provider") === require("flex-roster/dist/provider/entry.js") && typeof require("flex-roster/provider").create']);
+    expect(same.stdout.trim(), describeRun("node", same)).toBe("function");
   });
 
   it("up creates the roster's workers; state holds only require(\"flex-roster/provider\")", async () => {
