@@ -71,7 +71,8 @@ beforeAll(async () => {
   tarball = path.join(packDir, JSON.parse(pack.stdout.slice(pack.stdout.indexOf("[")))[0].filename);
 
   const files: Record<string, string> = {
-    "Pulumi.yaml": "name: support-roster\nruntime: nodejs\ndescription: A team's own Pulumi program using flex-roster.\n",
+    // refresh: always, as the README asks, so every preview reads live Flex first.
+    "Pulumi.yaml": "name: support-roster\nruntime: nodejs\ndescription: A team's own Pulumi program using flex-roster.\noptions:\n  refresh: always\n",
     "package.json": JSON.stringify(
       {
         name: "support-roster",
