@@ -169,7 +169,8 @@ describe("a consumer project that installs only the packed tarball", { timeout: 
 
     await pulumiOk(["up", "--yes", "--skip-preview"]);
     const [fixed] = await workers.list({ friendlyName: BOB });
-    expect(JSON.parse(fixed.attributes).contact_uri).toBe(`client:${BOB}`);
+    expect(fixed.sid).not.toBe(bob.sid); // recreated, not patched
+    expect(JSON.parse((await workers(fixed.sid).fetch()).attributes).contact_uri).toBe(`client:${BOB}`);
     await pulumiOk(["preview", "--expect-no-changes"]);
 
     const clean = await sh("npx", ["--no-install", "flex-roster", "doctor", "--stack", STACK, "--roster", "roster.yaml"]);
