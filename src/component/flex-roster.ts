@@ -18,7 +18,7 @@ export interface FlexRosterArgs {
    * `parseRoster`.
    */
   roster: string | Roster;
-  /** Overrides the roster's `workspace` (friendly name or WS SID). */
+  /** Overrides the roster's `workspace` (friendly name or WS SID); both absent: the Flex Configuration's workspace. */
   workspace?: string;
   /** Protect every worker, in addition to agents with `protect: true`. */
   protectAll?: boolean;
@@ -30,8 +30,8 @@ export interface AgentSummary {
 }
 
 export class FlexRoster extends pulumi.ComponentResource {
-  /** Workspace friendly name or SID, as the roster (or the override) gives it. */
-  readonly workspace: pulumi.Output<string>;
+  /** Workspace friendly name or SID, as the roster (or the override) gives it; undefined: Flex's own. */
+  readonly workspace: pulumi.Output<string | undefined>;
   /** email → { sid, contactUri } */
   readonly agents: pulumi.Output<Record<string, AgentSummary>>;
   readonly agentCount: pulumi.Output<number>;
