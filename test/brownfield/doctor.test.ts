@@ -163,7 +163,7 @@ describe("bin/flex-roster doctor (a real process)", () => {
     const bin = path.resolve(__dirname, "..", "..", "bin", "flex-roster");
     const env = { ...process.env, ...emulatorEnv(s.emu) };
     return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn("bash", [bin, ...args], { env, cwd: tmp });
+      const child = spawn(bin, args, { env, cwd: tmp });
       let stdout = "";
       let stderr = "";
       child.stdout.on("data", (d) => (stdout += d));
