@@ -19,6 +19,8 @@ type Imported = { email: string; plan: string };
 const importedOf = (p: Seeded["planted"][number]) => ("email" in p.import ? (p.import as Imported) : undefined);
 const corrupted = () => s.planted.filter((p) => importedOf(p)?.plan === "replace");
 const healthy = () => s.planted.filter((p) => importedOf(p)?.plan === "adopt");
+// Missing contact_uri: fixed in place on the same SID (not corruption since the Flex Configuration work).
+const fixedInPlace = () => s.planted.filter((p) => importedOf(p)?.plan === "update");
 
 /** Worker steps of `pulumi preview --json`: op → count. */
 async function previewOps(): Promise<Record<string, number>> {
@@ -63,7 +65,8 @@ describe("brownfield: import, then pulumi up", { timeout: 900_000 }, () => {
 
   it("the first preview plans one create per agent and nothing else (state is empty)", async () => {
     const ops = await previewOps();
-    expect(ops).toEqual({ create: healthy().length + corrupted().length });
+    expect(fixedInPlace().length).toBeGreaterThan(0);
+    expect(ops).toEqual({ create: healthy().length + fixedInPlace().length + corrupted().length });
   });
 
   it("that preview warns once for each corrupted worker that create will adopt and recreate", async () => {
@@ -83,12 +86,13 @@ describe("brownfield: import, then pulumi up", { timeout: 900_000 }, () => {
     // Twilio creates: only the corrupted agents' new workers. Deletes: only their old ones.
     expect(byRoute["POST /v1/Workspaces/:WorkspaceSid/Workers"]).toBe(corrupted().length);
     expect(byRoute["DELETE /v1/Workspaces/:WorkspaceSid/Workers/:Sid"]).toBe(corrupted().length);
-    // Worker writes: taking each corrupted worker offline before deleting it, nothing on healthy ones.
-    expect(byRoute["POST /v1/Workspaces/:WorkspaceSid/Workers/:Sid"]).toBe(corrupted().length);
+    // Worker writes: taking each corrupted worker offline before deleting it, one in-place
+    // fix per worker missing its contact_uri, nothing on healthy ones.
+    expect(byRoute["POST /v1/Workspaces/:WorkspaceSid/Workers/:Sid"]).toBe(corrupted().length + fixedInPlace().length);
 
     const ids = new Map((await stack.workerResources()).map((res) => [String(res.outputs?.friendlyName), String(res.id)]));
-    expect(ids.size).toBe(healthy().length + corrupted().length);
-    for (const p of healthy()) expect(ids.get(p.spec.friendlyName), p.spec.friendlyName).toBe(p.sid);
+    expect(ids.size).toBe(healthy().length + fixedInPlace().length + corrupted().length);
+    for (const p of [...healthy(), ...fixedInPlace()]) expect(ids.get(p.spec.friendlyName), p.spec.friendlyName).toBe(p.sid);
     for (const p of corrupted()) expect(ids.get(p.spec.friendlyName), p.spec.friendlyName).not.toBe(p.sid);
     // The recreation warnings name exactly the corrupted agents.
     for (const p of corrupted()) expect(r.stdout + r.stderr).toContain(`${importedOf(p)!.email}: `);
