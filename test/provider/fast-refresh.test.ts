@@ -3,15 +3,14 @@
 // recorded (settled) date_updated or missing from the list. Unit tests of the
 // index with a fake lister, then the provider's read() against the emulator.
 
+import { emulatorTaskRouter } from "../../testing/emulator-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type Emulator } from "../../emulator";
 import { contactUriFor, flexIdentity } from "../../src/flex/identity";
 import { desiredWorker, type WorkerOutputs } from "../../src/flex/worker-model";
 import { SETTLE_MS, SNAPSHOT_IDLE_MS, settledDateUpdated, WorkerIndex } from "../../src/provider/refresh-cache";
 import { WorkerProvider } from "../../src/provider/worker-impl";
-import { createClient } from "../../src/twilio/client";
 import type { ListedWorker } from "../../src/twilio/taskrouter";
-import { TaskRouter } from "../../src/twilio/taskrouter";
 
 const T = Date.parse("2026-01-01T10:00:00Z");
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -75,18 +74,7 @@ describe("WorkerIndex", () => {
 describe("read() with the fast path, against the emulator", () => {
   let emu: Emulator;
   const newRun = () => {
-    const tr = new TaskRouter(
-      createClient({
-        accountSid: emu.accountSid,
-        username: emu.accountSid,
-        password: emu.authToken,
-        authKind: "auth-token",
-        baseUrl: emu.url,
-        concurrency: 4,
-        timeoutMs: 5000,
-        maxRetries: 3,
-      }),
-    );
+    const tr = emulatorTaskRouter(emu);
     return { tr, provider: new WorkerProvider(tr) };
   };
   const emails = ["a@acme.com", "b@acme.com", "c@acme.com", "d@acme.com", "e@acme.com", "f@acme.com"];

@@ -3,6 +3,7 @@
 // skill catalogue in check), SSO-owned keys, disabled skills, pre-provisioned
 // workers and the in-place repair.
 
+import { emulatorTaskRouter } from "../../testing/emulator-client";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,7 +13,6 @@ import { contactUriFor, flexIdentity } from "../../src/flex/identity";
 import type { AgentSpec } from "../../src/flex/types";
 import { desiredWorker, type WorkerInputs } from "../../src/flex/worker-model";
 import { WorkerProvider } from "../../src/provider/worker-impl";
-import { createClient } from "../../src/twilio/client";
 import { TaskRouter } from "../../src/twilio/taskrouter";
 
 let emu: Emulator;
@@ -54,18 +54,7 @@ beforeAll(async () => {
 afterAll(() => emu.close());
 beforeEach(() => {
   emu.control.reset();
-  tr = new TaskRouter(
-    createClient({
-      accountSid: emu.accountSid,
-      username: emu.accountSid,
-      password: emu.authToken,
-      authKind: "auth-token",
-      baseUrl: emu.url,
-      concurrency: 4,
-      timeoutMs: 5000,
-      maxRetries: 1,
-    }),
-  );
+  tr = emulatorTaskRouter(emu, { maxRetries: 1 });
   provider = new WorkerProvider(tr);
 });
 

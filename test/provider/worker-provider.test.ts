@@ -1,6 +1,7 @@
 // The worker provider's methods against the emulator over HTTP with the real
 // twilio SDK (no Pulumi engine): the lifecycle semantics in isolation.
 
+import { emulatorTaskRouter } from "../../testing/emulator-client";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { startEmulator, type Emulator } from "../../emulator";
 import { contactUriFor, flexIdentity } from "../../src/flex/identity";
@@ -9,7 +10,6 @@ import { desiredWorker, type WorkerInputs, type WorkerOutputs } from "../../src/
 import { toInputs, WorkerProvider } from "../../src/provider/worker-impl";
 import twilio from "twilio";
 import { BaseUrlRequestClient } from "../../src/twilio/base-url";
-import { createClient } from "../../src/twilio/client";
 import { ResilientRequestClient } from "../../src/twilio/http";
 import { TaskRouter } from "../../src/twilio/taskrouter";
 
@@ -46,18 +46,7 @@ beforeAll(async () => {
 afterAll(() => emu.close());
 beforeEach(() => {
   emu.control.reset();
-  tr = new TaskRouter(
-    createClient({
-      accountSid: emu.accountSid,
-      username: emu.accountSid,
-      password: emu.authToken,
-      authKind: "auth-token",
-      baseUrl: emu.url,
-      concurrency: 4,
-      timeoutMs: 5000,
-      maxRetries: 3,
-    }),
-  );
+  tr = emulatorTaskRouter(emu);
   provider = new WorkerProvider(tr);
 });
 
