@@ -27,8 +27,8 @@ import { parseArgs } from "node:util";
 import { startEmulator, type Emulator } from "../emulator";
 import { flexIdentity } from "../src/flex/identity";
 import { runPulumiMeasured, type RunStats } from "../testing/run";
-import { createFlexStack, STACK, type FlexStack } from "../test/e2e/helpers/flex-stack";
-import { ensurePulumi } from "../test/e2e/helpers/pulumi";
+import { createFlexStack, STACK, type FlexStack } from "../testing/flex-stack";
+import { ensurePulumi } from "../testing/pulumi-cli";
 
 const PHASES = ["up-empty", "noop-up", "noop-preview", "drift-preview", "drift-up", "roster-up"] as const;
 type Phase = (typeof PHASES)[number];

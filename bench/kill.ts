@@ -16,8 +16,8 @@ import { parseArgs } from "node:util";
 import { startEmulator } from "../emulator";
 import { flexIdentity } from "../src/flex/identity";
 import { killRerunTrial, saveState, type TrialResult } from "../testing/kill-rerun";
-import { createFlexStack, STACK } from "../test/e2e/helpers/flex-stack";
-import { ensurePulumi } from "../test/e2e/helpers/pulumi";
+import { createFlexStack, STACK } from "../testing/flex-stack";
+import { ensurePulumi } from "../testing/pulumi-cli";
 
 const { values: argv } = parseArgs({
   options: { agents: { type: "string" }, trials: { type: "string" }, "latency-ms": { type: "string" }, seed: { type: "string" } },

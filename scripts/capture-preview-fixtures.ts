@@ -17,8 +17,8 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { createFlexStack, type FlexStack } from "../test/e2e/helpers/flex-stack";
-import { ensurePulumi, REPO_ROOT } from "../test/e2e/helpers/pulumi";
+import { createFlexStack, type FlexStack } from "../testing/flex-stack";
+import { ensurePulumi, REPO_ROOT } from "../testing/pulumi-cli";
 
 const OUT_DIR = path.join(REPO_ROOT, "test", "fixtures", "preview");
 

@@ -11,7 +11,7 @@ import { writeFileSync } from "node:fs";
 import type { Emulator } from "../emulator";
 import { childEnv, PULUMI_SCRIPT } from "./run";
 
-/** What a trial needs of a stack (test/e2e/helpers/flex-stack.ts provides it). */
+/** What a trial needs of a stack (testing/flex-stack.ts provides it). */
 export interface TrialStack {
   dir: string;
   /** PULUMI_HOME, PULUMI_BACKEND_URL, passphrase: the stack's isolation. */

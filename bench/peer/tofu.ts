@@ -7,7 +7,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
-import { runCommand, type RunResult } from "../../test/e2e/helpers/pulumi";
+import { runCommand, type RunResult } from "../../testing/pulumi-cli";
 
 export interface PeerBuild {
   tofu: string;

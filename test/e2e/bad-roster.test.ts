@@ -8,8 +8,8 @@
 import { writeFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CORPUS } from "../fixtures/bad-rosters";
-import { createFlexStack, type FlexStack } from "./helpers/flex-stack";
-import { ensurePulumi, ENSURE_PULUMI_TIMEOUT_MS } from "./helpers/pulumi";
+import { createFlexStack, type FlexStack } from "../../testing/flex-stack";
+import { ensurePulumi, ENSURE_PULUMI_TIMEOUT_MS } from "../../testing/pulumi-cli";
 
 const FROM_CORPUS = [
   "75-char email: derived identity too long",

@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runDoctor } from "../../src/cli/commands/doctor";
 import { runImport } from "../../src/cli/commands/import";
 import { captureIO, emulatorEnv, seededEmulator, type Seeded } from "../brownfield/harness";
-import { createFlexStack, STACK, type FlexStack } from "./helpers/flex-stack";
-import { baseEnv, describeRun, ensurePulumi, ENSURE_PULUMI_TIMEOUT_MS } from "./helpers/pulumi";
+import { createFlexStack, STACK, type FlexStack } from "../../testing/flex-stack";
+import { baseEnv, describeRun, ensurePulumi, ENSURE_PULUMI_TIMEOUT_MS } from "../../testing/pulumi-cli";
 
 let s: Seeded;
 let stack: FlexStack;

@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type Emulator } from "../../emulator";
 import { createTwilioClient } from "../../src/twilio/base-url";
-import { describeRun, ensurePulumi, ENSURE_PULUMI_TIMEOUT_MS, makePulumiSandbox, REPO_ROOT, runCommand, runPulumi, type PulumiSandbox } from "./helpers/pulumi";
+import { describeRun, ensurePulumi, ENSURE_PULUMI_TIMEOUT_MS, makePulumiSandbox, REPO_ROOT, runCommand, runPulumi, type PulumiSandbox } from "../../testing/pulumi-cli";
 
 const STACK = "e2e";
 const BOB = "bob_40acme_2Ecom";

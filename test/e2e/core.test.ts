@@ -3,8 +3,8 @@
 // One stack walks through the issue's scenarios in order.
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createFlexStack, type FlexStack } from "./helpers/flex-stack";
-import { ensurePulumi, ENSURE_PULUMI_TIMEOUT_MS } from "./helpers/pulumi";
+import { createFlexStack, type FlexStack } from "../../testing/flex-stack";
+import { ensurePulumi, ENSURE_PULUMI_TIMEOUT_MS } from "../../testing/pulumi-cli";
 
 const ROSTER = `
 workspace: Flex Task Assignment

@@ -2,7 +2,7 @@
 // (what `npm run demo` runs) must pass and tell the story.
 
 import { beforeAll, expect, it } from "vitest";
-import { ensurePulumi, ENSURE_PULUMI_TIMEOUT_MS, REPO_ROOT, runCommand } from "./helpers/pulumi";
+import { ensurePulumi, ENSURE_PULUMI_TIMEOUT_MS, REPO_ROOT, runCommand } from "../../testing/pulumi-cli";
 
 beforeAll(async () => {
   await ensurePulumi();

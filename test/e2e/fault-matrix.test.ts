@@ -16,8 +16,8 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type Emulator } from "../../emulator";
 import type { FaultSpec } from "../../emulator/control";
-import { createFlexStack, STACK, type FlexStack } from "./helpers/flex-stack";
-import { baseEnv, ensurePulumi, ENSURE_PULUMI_TIMEOUT_MS, PULUMI_SCRIPT, type RunResult } from "./helpers/pulumi";
+import { createFlexStack, STACK, type FlexStack } from "../../testing/flex-stack";
+import { baseEnv, ensurePulumi, ENSURE_PULUMI_TIMEOUT_MS, PULUMI_SCRIPT, type RunResult } from "../../testing/pulumi-cli";
 
 const CREATE = "POST /v1/Workspaces/:WorkspaceSid/Workers";
 const UPDATE = "POST /v1/Workspaces/:WorkspaceSid/Workers/:Sid";

@@ -4,8 +4,8 @@
 
 import { spawn } from "node:child_process";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createFlexStack, STACK, type FlexStack } from "./helpers/flex-stack";
-import { ensurePulumi, ENSURE_PULUMI_TIMEOUT_MS, PULUMI_SCRIPT, baseEnv } from "./helpers/pulumi";
+import { createFlexStack, STACK, type FlexStack } from "../../testing/flex-stack";
+import { ensurePulumi, ENSURE_PULUMI_TIMEOUT_MS, PULUMI_SCRIPT, baseEnv } from "../../testing/pulumi-cli";
 
 function roster(n: number): string {
   const agents = Array.from({ length: n }, (_, i) => `  - email: agent${i}@acme.com\n    fullName: Agent ${i}\n`);

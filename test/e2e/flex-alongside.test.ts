@@ -13,8 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runImport } from "../../src/cli/commands/import";
 import { reportFromPreviewJson } from "../../src/cli/report";
 import { captureIO, emulatorEnv } from "../brownfield/harness";
-import { createFlexStack, type FlexStack } from "./helpers/flex-stack";
-import { ensurePulumi, ENSURE_PULUMI_TIMEOUT_MS } from "./helpers/pulumi";
+import { createFlexStack, type FlexStack } from "../../testing/flex-stack";
+import { ensurePulumi, ENSURE_PULUMI_TIMEOUT_MS } from "../../testing/pulumi-cli";
 
 const ANN = "ann_40acme_2Ecom";
 const BOB = "bob_40acme_2Ecom";

@@ -11,8 +11,8 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createFlexStack, STACK, type FlexStack } from "./helpers/flex-stack";
-import { describeRun, ensurePulumi, ENSURE_PULUMI_TIMEOUT_MS, REPO_ROOT, runCommand, type RunResult } from "./helpers/pulumi";
+import { createFlexStack, STACK, type FlexStack } from "../../testing/flex-stack";
+import { describeRun, ensurePulumi, ENSURE_PULUMI_TIMEOUT_MS, REPO_ROOT, runCommand, type RunResult } from "../../testing/pulumi-cli";
 
 const BIN = path.join(REPO_ROOT, "bin", "flex-roster");
 

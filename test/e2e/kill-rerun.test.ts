@@ -9,8 +9,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { killRerunTrial, saveState, type TrialStack } from "../../testing/kill-rerun";
-import { createFlexStack, STACK, type FlexStack } from "./helpers/flex-stack";
-import { ensurePulumi, ENSURE_PULUMI_TIMEOUT_MS } from "./helpers/pulumi";
+import { createFlexStack, STACK, type FlexStack } from "../../testing/flex-stack";
+import { ensurePulumi, ENSURE_PULUMI_TIMEOUT_MS } from "../../testing/pulumi-cli";
 import { flexIdentity } from "../../src/flex/identity";
 
 const N = 40;

@@ -15,7 +15,7 @@ import {
   runPulumi,
   type PulumiSandbox,
   type RunResult,
-} from "./helpers/pulumi";
+} from "../../testing/pulumi-cli";
 
 const PROGRAM: Record<string, string> = {
   "Pulumi.yaml": [

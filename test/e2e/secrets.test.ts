@@ -7,8 +7,8 @@
 // in no worker, output, preview or log.
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createFlexStack, type FlexStack } from "./helpers/flex-stack";
-import { ensurePulumi, ENSURE_PULUMI_TIMEOUT_MS } from "./helpers/pulumi";
+import { createFlexStack, type FlexStack } from "../../testing/flex-stack";
+import { ensurePulumi, ENSURE_PULUMI_TIMEOUT_MS } from "../../testing/pulumi-cli";
 
 const ROSTER = "workspace: Flex Task Assignment\nagents:\n  - email: ann@acme.com\n    fullName: Ann\n";
 

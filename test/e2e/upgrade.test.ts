@@ -7,8 +7,8 @@ import { readFileSync } from "node:fs";
 import { rm, symlink, writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createFlexStack, STACK, type FlexStack } from "./helpers/flex-stack";
-import { describeRun, ensurePulumi, ENSURE_PULUMI_TIMEOUT_MS, REPO_ROOT, runCommand } from "./helpers/pulumi";
+import { createFlexStack, STACK, type FlexStack } from "../../testing/flex-stack";
+import { describeRun, ensurePulumi, ENSURE_PULUMI_TIMEOUT_MS, REPO_ROOT, runCommand } from "../../testing/pulumi-cli";
 
 const ROSTER = `
 workspace: Flex Task Assignment

@@ -1,4 +1,4 @@
-// Shared helpers for e2e tests that drive the real Pulumi CLI.
+// Shared helpers for e2e tests, benchmarks and scripts that drive the real Pulumi CLI.
 //
 // Every CLI call goes through scripts/pulumi (the project's one entry point), which
 // finds or builds the pinned CLI via scripts/ensure-pulumi and fills in local defaults.
@@ -10,7 +10,7 @@ import { statSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 
-export const REPO_ROOT = path.resolve(__dirname, "..", "..", "..");
+export const REPO_ROOT = path.resolve(__dirname, "..");
 export const PULUMI_SCRIPT = path.join(REPO_ROOT, "scripts", "pulumi");
 export const ENSURE_PULUMI_SCRIPT = path.join(REPO_ROOT, "scripts", "ensure-pulumi");
 

@@ -5,9 +5,9 @@
 import { readFileSync } from "node:fs";
 import { copyFile, symlink, writeFile } from "node:fs/promises";
 import * as path from "node:path";
-import { startEmulator, type Emulator } from "../../../emulator";
-import { createTwilioClient } from "../../../src/twilio/base-url";
-import { describeRun, makePulumiSandbox, REPO_ROOT, runPulumi, type RunResult } from "./pulumi";
+import { startEmulator, type Emulator } from "../emulator";
+import { createTwilioClient } from "../src/twilio/base-url";
+import { describeRun, makePulumiSandbox, REPO_ROOT, runPulumi, type RunResult } from "./pulumi-cli";
 
 export const STACK = "e2e";
 
