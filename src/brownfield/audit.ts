@@ -376,11 +376,7 @@ export function compareFindings(a: AuditFinding, b: AuditFinding): number {
   );
 }
 
-/** Exit codes of `flex-roster doctor`. */
-export const EXIT = { clean: 0, error: 1, warnings: 2, critical: 3 } as const;
-
-export function exitCodeFor(report: Pick<AuditReport, "counts">): number {
-  if (report.counts.critical > 0) return EXIT.critical;
-  if (report.counts.warning > 0) return EXIT.warnings;
-  return EXIT.clean;
+/** The worst severity among the findings, or undefined when there are none (doctor's --fail-on compares with it). */
+export function worstSeverity(report: Pick<AuditReport, "counts">): Severity | undefined {
+  return SEVERITY_ORDER.find((s) => report.counts[s] > 0);
 }

@@ -1,7 +1,7 @@
 // How doctor shows an audit: a table for people, a JSON document for machines.
-// Pure: the command passes in what it measured (time, API calls).
+// Pure: the command passes in what it measured (time, API calls) and its verdict.
 
-import { EXIT, exitCodeFor, type AuditFinding, type AuditReport } from "./audit";
+import type { AuditFinding, AuditReport } from "./audit";
 
 export interface ScanMeta {
   workspace: { sid: string; friendlyName: string };
@@ -13,22 +13,20 @@ export interface ScanMeta {
   roster?: string;
 }
 
-export const EXIT_MEANINGS: Record<number, string> = {
-  [EXIT.clean]: "clean: no problems",
-  [EXIT.error]: "doctor could not run (bad option, credentials, network, roster file)",
-  [EXIT.warnings]: "warnings only",
-  [EXIT.critical]: "critical problems",
-};
+/** What the command decided from the audit (its exit code is the CLI's business), repeated in the report. */
+export interface DoctorVerdict {
+  exitCode: number;
+  meaning: string;
+}
 
 export const DOCTOR_JSON_VERSION = 1;
 
-export function doctorJson(report: AuditReport, meta: ScanMeta) {
-  const exitCode = exitCodeFor(report);
+export function doctorJson(report: AuditReport, meta: ScanMeta, verdict: DoctorVerdict) {
   return {
     version: DOCTOR_JSON_VERSION,
     workspace: meta.workspace,
     ...(meta.roster ? { roster: meta.roster } : {}),
-    summary: { ...report.counts, gone: meta.gone, exitCode, meaning: EXIT_MEANINGS[exitCode] },
+    summary: { ...report.counts, gone: meta.gone, exitCode: verdict.exitCode, meaning: verdict.meaning },
     patterns: {
       majority: report.majority ?? null,
       working: report.workingPatterns,
@@ -64,7 +62,7 @@ function row(f: AuditFinding): string[] {
   return [f.severity, f.code, f.friendlyName ?? "", f.sid ?? "", f.message];
 }
 
-export function renderDoctor(report: AuditReport, meta: ScanMeta): string {
+export function renderDoctor(report: AuditReport, meta: ScanMeta, verdict: DoctorVerdict): string {
   const out: string[] = [];
   const secs = (meta.durationMs / 1000).toFixed(1);
   out.push(
@@ -94,10 +92,9 @@ export function renderDoctor(report: AuditReport, meta: ScanMeta): string {
   }
   out.push("");
   const c = report.counts;
-  const exit = exitCodeFor(report);
   out.push(
     `${plural(c.workers, "worker")}: ${c.healthy} healthy; ${plural(c.critical, "critical problem")}, ${plural(c.warning, "warning")}. ` +
-      `Exit ${exit} (${EXIT_MEANINGS[exit]}).`,
+      `Exit ${verdict.exitCode} (${verdict.meaning}).`,
   );
   if (c.critical > 0) {
     out.push(

@@ -1,10 +1,11 @@
 // Steps the preview/up/drift/report commands share: run a refreshing
 // `pulumi preview --json`, turn it into a plan, guard it, write the report.
 
-import { writeFileSync } from "node:fs";
-import { Command, InvalidArgumentError, Option } from "commander";
-import { CliError, EXIT, type CliContext } from "./context";
+import { Command, Option } from "commander";
+import { CliError, type CliContext } from "./context";
+import { EXIT } from "./exit-codes";
 import { GuardConfigError, evaluateGuard, resolveGuardPolicy, type GuardVerdict } from "./guard";
+import { intOption } from "./options";
 import { previewArgs, type StackSelection } from "./pulumi";
 import {
   DEFAULT_COLLAPSE_AFTER,
@@ -30,12 +31,6 @@ export interface StackOptions {
   cwd?: string;
 }
 
-function positiveInt(raw: string): number {
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("expected a whole number ≥ 1");
-  return n;
-}
-
 /** --out, --summary-json, --collapse-after */
 export function addOutputOptions(cmd: Command): Command {
   return cmd
@@ -43,7 +38,7 @@ export function addOutputOptions(cmd: Command): Command {
     .option("--summary-json <file>", "also write the machine-readable JSON summary to <file>")
     .addOption(
       new Option("--collapse-after <rows>", "collapse agent tables longer than this into <details>")
-        .argParser(positiveInt)
+        .argParser(intOption("--collapse-after", 1))
         .default(DEFAULT_COLLAPSE_AFTER),
     );
 }
@@ -118,13 +113,13 @@ export function emitReport(
 ): Report {
   const report = reportFromPlan(plan, { mode: opts.mode, guard: opts.guard, collapseAfter: opts.collapseAfter });
   if (opts.out && opts.out !== "-") {
-    writeFileSync(opts.out, report.markdown);
+    ctx.writeFile(opts.out, report.markdown);
     ctx.stderr(`flex-roster: report written to ${opts.out}\n`);
   } else {
     ctx.stdout(report.markdown);
   }
   if (opts.summaryJson) {
-    writeFileSync(opts.summaryJson, JSON.stringify(report.summary, null, 2) + "\n");
+    ctx.writeFile(opts.summaryJson, JSON.stringify(report.summary, null, 2) + "\n");
   }
   ctx.stderr(`flex-roster: ${planHeadline(plan)}\n`);
   if (opts.guard && opts.guard.status !== "pass") ctx.stderr(`flex-roster: ${opts.guard.message}\n`);
@@ -146,22 +141,4 @@ export async function guardedPlan(ctx: CliContext, sel: StackSelection, pulumiAr
   emitReport(ctx, plan, { ...opts, mode: "plan", guard });
   const stop = plan.failed ? EXIT.ERROR : guard?.status === "blocked" ? EXIT.BLOCKED : undefined;
   return { plan, guard, stop };
-}
-
-/** Wrap a command body: CliError → its code, anything else → 1, printed once. */
-export function action<A extends unknown[]>(
-  ctx: CliContext,
-  name: string,
-  body: (...args: A) => Promise<number>,
-): (...args: A) => Promise<void> {
-  return async (...args: A) => {
-    try {
-      ctx.setExitCode(await body(...args));
-    } catch (err) {
-      const code = err instanceof CliError ? err.exitCode : EXIT.ERROR;
-      const msg = err instanceof Error ? err.message : String(err);
-      ctx.stderr(`flex-roster ${name}: error: ${msg}\n`);
-      ctx.setExitCode(code);
-    }
-  };
 }

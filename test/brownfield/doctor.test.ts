@@ -30,21 +30,21 @@ describe("flex-roster doctor on a messy workspace", () => {
     expect(s.planted.length).toBeGreaterThanOrEqual(200);
   });
 
-  it("--json finds exactly the planted problems and exits 3", async () => {
+  it("--json finds exactly the planted problems and exits 2", async () => {
     const r = await doctor({ json: true });
     expect(r.stderr).toBe("");
-    expect(r.code).toBe(3);
+    expect(r.code).toBe(2);
     const report = JSON.parse(r.stdout);
     const found = report.findings.map((f: { code: string; sid: string }) => `${f.code} ${f.sid}`).sort();
     expect(found).toEqual(planted());
-    expect(report.summary).toMatchObject({ workers: s.planted.length, exitCode: 3 });
+    expect(report.summary).toMatchObject({ workers: s.planted.length, exitCode: 2, meaning: "critical problems" });
     // "waiting for first sign-in" (no contact_uri) is information: those workers count as healthy
     expect(report.summary.healthy).toBe(s.planted.filter((p) => p.findings.every((c) => c === "contact-uri-missing")).length);
   });
 
   it("--workspace takes a WS SID too", async () => {
     const r = await doctor({ json: true, workspace: s.emu.workspaceSid });
-    expect(r.code).toBe(3);
+    expect(r.code).toBe(2);
     expect(JSON.parse(r.stdout).workspace).toEqual({ sid: s.emu.workspaceSid, friendlyName: "Flex Task Assignment" });
   });
 
@@ -82,11 +82,11 @@ describe("flex-roster doctor on a messy workspace", () => {
 
   it("the table shows every finding and the exit meaning", async () => {
     const r = await doctor();
-    expect(r.code).toBe(3);
+    expect(r.code).toBe(2);
     expect(r.stdout).toContain("contact_uri of working agents: client:<local>_40<domain>");
     expect(r.stdout).toMatch(/critical\s+contact-uri-not-canonical\s+seeded0_40acme_2Ecom/);
     expect(r.stdout).toContain('"client:seeded0" is not canonical, expected "client:seeded0_40acme_2Ecom": domain part missing');
-    expect(r.stdout).toContain("Exit 3 (critical problems)");
+    expect(r.stdout).toContain("Exit 2 (critical problems)");
     const rows = r.stdout.split("\n").filter((l) => /^(critical|warning|info) /.test(l));
     expect(rows).toHaveLength(planted().length);
   });
@@ -117,19 +117,24 @@ describe("flex-roster doctor on a messy workspace", () => {
     expect(report.roster).toBe("roster.yaml");
   });
 
-  it("a clean workspace exits 0; warnings only exit 2", async () => {
+  it("a clean workspace exits 0; warnings only exit 2, or 0 with --fail-on critical", async () => {
     const { startEmulator } = await import("../../emulator");
     const emu = await startEmulator();
     try {
       const ok = s.planted.filter((p) => p.kind === "healthy").slice(0, 20).map((p) => p.spec);
       emu.control.seedWorkers(ok);
-      const run = async () => {
+      const run = async (failOn?: "warning" | "critical") => {
         const io = captureIO(emulatorEnv(emu), tmp);
-        return runDoctor({ progress: false }, io);
+        return runDoctor({ progress: false, failOn }, io);
       };
       expect(await run()).toBe(0);
+      expect(await run("critical")).toBe(0);
       emu.control.seedWorkers(s.planted.filter((p) => p.kind === "low-chat").map((p) => p.spec));
       expect(await run()).toBe(2);
+      expect(await run("warning")).toBe(2);
+      expect(await run("critical")).toBe(0);
+      emu.control.seedWorkers(s.planted.filter((p) => p.kind !== "healthy" && p.findings.includes("contact-uri-not-canonical")).slice(0, 1).map((p) => p.spec));
+      expect(await run("critical")).toBe(2);
     } finally {
       await emu.close();
     }
@@ -138,7 +143,7 @@ describe("flex-roster doctor on a messy workspace", () => {
   it("exit 1 with one line when it cannot run", async () => {
     const io = captureIO({ PATH: process.env.PATH }, tmp);
     expect(await runDoctor({ progress: false }, io)).toBe(1);
-    expect(io.err.text).toMatch(/^flex-roster doctor: Twilio account SID is missing/);
+    expect(io.err.text).toMatch(/^flex-roster doctor: error: Twilio account SID is missing/);
     const bad = await doctor({ workspace: "No Such Workspace" });
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('TaskRouter workspace "No Such Workspace" not found');
@@ -172,13 +177,16 @@ describe("bin/flex-roster doctor (a real process)", () => {
     });
   };
 
-  it("prints JSON and exits 3; usage errors exit 1", async () => {
+  it("prints JSON and exits 2; --fail-on is checked; usage errors exit 1", async () => {
     const r = await run(["doctor", "--json", "--concurrency", "16"]);
-    expect(r.status, r.stderr).toBe(3);
+    expect(r.status, r.stderr).toBe(2);
     expect(JSON.parse(r.stdout).summary.workers).toBe(s.planted.length);
     const bad = await run(["doctor", "--concurrency", "0"]);
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain("--concurrency must be an integer between 1 and 64");
+    const failOn = await run(["doctor", "--fail-on", "info"]);
+    expect(failOn.status).toBe(1);
+    expect(failOn.stderr).toContain("Allowed choices are warning, critical");
     const help = await run(["doctor", "--help"]);
     expect(help.status).toBe(0);
     expect(help.stdout).toMatch(/Exit codes:\n {2}0 {2}clean/);

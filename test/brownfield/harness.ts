@@ -1,8 +1,7 @@
 // Emulator + seeded messy workspace + in-process command runs for brownfield tests.
 
-import { Writable } from "node:stream";
 import { startEmulator, type Emulator } from "../../emulator";
-import type { CommandIO } from "../../src/brownfield/cli-support";
+import { recordingContext, type RecordingContext } from "../../testing/cli-context";
 import { messyWorkspace, type Planted } from "./messy-workspace";
 
 export interface Seeded {
@@ -26,19 +25,7 @@ export function emulatorEnv(emu: Emulator): NodeJS.ProcessEnv {
   };
 }
 
-class Capture extends Writable {
-  text = "";
-  constructor(readonly isTTY = false) {
-    super();
-  }
-  override _write(chunk: Buffer | string, _enc: BufferEncoding, done: () => void) {
-    this.text += chunk.toString();
-    done();
-  }
-}
-
-export function captureIO(env: NodeJS.ProcessEnv, cwd: string): CommandIO & { out: Capture; err: Capture } {
-  const out = new Capture();
-  const err = new Capture();
-  return { stdout: out, stderr: err, out, err, env, cwd };
+/** A CLI context for in-process doctor/import runs; files are written to disk (the tests read them back). */
+export function captureIO(env: NodeJS.ProcessEnv, cwd: string): RecordingContext {
+  return recordingContext({ env, cwd, writeToDisk: true });
 }

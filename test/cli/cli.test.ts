@@ -58,7 +58,8 @@ describe("flex-roster CLI", { timeout: 60_000 }, () => {
     const r = await run(["--help"]);
     expect(r.code).toBe(0);
     for (const c of ["report", "preview", "up", "drift"]) expect(r.stdout).toMatch(new RegExp(`^  ${c} `, "m"));
-    expect(r.stdout).toContain("2 = live Flex differs from the roster");
+    expect(r.stdout).toMatch(/^  2  drift or findings: live Flex differs from the roster/m);
+    expect(r.stdout).toMatch(/^  3  refused by the blast-radius guard/m);
   });
 
   it("drift --help documents 0 / 1 / 2", async () => {
@@ -207,10 +208,10 @@ describe("flex-roster CLI", { timeout: 60_000 }, () => {
       expect(a.calls).toEqual([]);
     });
 
-    it("--mode drift and --guard", async () => {
+    it("--mode drift (exit 2: changes are drift) and --guard", async () => {
       const file = path.join(PREVIEWS, "mass-removal.json");
       const a = await run(["report", "-p", file, "--mode", "drift"]);
-      expect(a.code).toBe(0);
+      expect(a.code).toBe(2);
       expect(a.stdout).toContain("### flex-roster drift check");
       const b = await run(["report", "-p", file, "--guard"]);
       expect(b.code).toBe(3);

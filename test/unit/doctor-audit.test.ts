@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { audit, exitCodeFor, workerFacts, type ScannedWorker } from "../../src/brownfield/audit";
+import { audit, workerFacts, worstSeverity, type ScannedWorker, type Severity } from "../../src/brownfield/audit";
 import { flexIdentity } from "../../src/flex/identity";
 import { parseRoster } from "../../src/roster";
 
@@ -40,46 +40,46 @@ describe("workerFacts", () => {
 });
 
 describe("audit", () => {
-  it("a clean workspace has no findings and exit 0", () => {
+  it("a clean workspace has no findings", () => {
     const r = audit([healthy("a@acme.com"), healthy("b@acme.com"), healthy("c@acme.com")]);
     expect(r.findings).toEqual([]);
     expect(r.counts).toMatchObject({ workers: 3, healthy: 3, critical: 0, warning: 0 });
     expect(r.majority).toEqual({ pattern: "client:<local>_40<domain>", label: "", count: 3, of: 3 });
-    expect(exitCodeFor(r)).toBe(0);
+    expect(worstSeverity(r)).toBeUndefined();
   });
 
-  const table: [name: string, workers: ScannedWorker[], expected: string[], exit: number][] = [
-    ["domain part missing", [healthy("a@acme.com"), worker("bob_40acme_2Ecom", { contact_uri: "client:bob" })], ["contact-uri-not-canonical bob_40acme_2Ecom"], 3],
+  const table: [name: string, workers: ScannedWorker[], expected: string[], worst: Severity | undefined][] = [
+    ["domain part missing", [healthy("a@acme.com"), worker("bob_40acme_2Ecom", { contact_uri: "client:bob" })], ["contact-uri-not-canonical bob_40acme_2Ecom"], "critical"],
     // waiting for first sign-in (pre-provisioned): information, not corruption
-    ["contact_uri missing", [worker("bob_40acme_2Ecom", { email: "bob@acme.com" })], ["contact-uri-missing bob_40acme_2Ecom"], 0],
-    ["invalid JSON", [worker("bob_40acme_2Ecom", "{'contact_uri': 1}")], ["attributes-invalid-json bob_40acme_2Ecom"], 3],
-    ["not an object", [worker("bob_40acme_2Ecom", '"client:bob_40acme_2Ecom"')], ["attributes-not-object bob_40acme_2Ecom"], 3],
-    ["low chat capacity", [healthy("a@acme.com", {}, 1)], ["chat-capacity-low a_40acme_2Ecom"], 2],
-    ["chat unavailable is not multi-chat", [worker("a_40acme_2Ecom", { contact_uri: "client:a_40acme_2Ecom" }, 1, false)], [], 0],
-    ["friendly name not an identity", [worker("bob@acme.com", { contact_uri: "client:bob_40acme_2Ecom" })], ["friendly-name-not-identity bob@acme.com"], 2],
+    ["contact_uri missing", [worker("bob_40acme_2Ecom", { email: "bob@acme.com" })], ["contact-uri-missing bob_40acme_2Ecom"], "info"],
+    ["invalid JSON", [worker("bob_40acme_2Ecom", "{'contact_uri': 1}")], ["attributes-invalid-json bob_40acme_2Ecom"], "critical"],
+    ["not an object", [worker("bob_40acme_2Ecom", '"client:bob_40acme_2Ecom"')], ["attributes-not-object bob_40acme_2Ecom"], "critical"],
+    ["low chat capacity", [healthy("a@acme.com", {}, 1)], ["chat-capacity-low a_40acme_2Ecom"], "warning"],
+    ["chat unavailable is not multi-chat", [worker("a_40acme_2Ecom", { contact_uri: "client:a_40acme_2Ecom" }, 1, false)], [], undefined],
+    ["friendly name not an identity", [worker("bob@acme.com", { contact_uri: "client:bob_40acme_2Ecom" })], ["friendly-name-not-identity bob@acme.com"], "warning"],
     [
       "same identity twice (case)",
       [healthy("bob@acme.com"), worker("Bob_40acme_2Ecom", { contact_uri: "client:Bob_40acme_2Ecom" })],
       ["duplicate-identity Bob_40acme_2Ecom", "duplicate-identity bob_40acme_2Ecom"],
-      3,
+      "critical",
     ],
     [
       "same email on two identities",
       [healthy("bob@acme.com"), worker("bob", { contact_uri: "client:bob", email: "bob@acme.com" })],
       ["duplicate-email bob", "duplicate-email bob_40acme_2Ecom"],
-      3,
+      "critical",
     ],
     [
       "planted twice with one name: duplicate identity only",
       [healthy("bob@acme.com"), healthy("bob@acme.com")],
       ["duplicate-identity bob_40acme_2Ecom", "duplicate-identity bob_40acme_2Ecom"],
-      3,
+      "critical",
     ],
   ];
-  it.each(table)("%s", (_name, workers, expected, exit) => {
+  it.each(table)("%s", (_name, workers, expected, worst) => {
     const r = audit(workers);
     expect(codes(r)).toEqual([...expected].sort());
-    expect(exitCodeFor(r)).toBe(exit);
+    expect(worstSeverity(r)).toBe(worst);
   });
 
   it("compares a bad pattern with the majority of working agents", () => {
@@ -120,7 +120,7 @@ describe("audit", () => {
     const r = audit([healthy("a@acme.com", {}, 1), healthy("b@acme.com")], { roster });
     expect(codes(r)).toEqual(["agent-without-worker new_40acme_2Ecom", "orphan-worker b_40acme_2Ecom"]);
     expect(r.findings.find((f) => f.code === "agent-without-worker")?.message).toContain("line 5");
-    expect(exitCodeFor(r)).toBe(2);
+    expect(worstSeverity(r)).toBe("warning");
   });
 
   it("with an SSO roster: the profile SSO wrote and skills disabled in Flex are information, not problems", () => {
@@ -140,7 +140,7 @@ describe("audit", () => {
       ["sso-owned-difference", "info", 'full_name is set by SSO at sign-in: "Ann Smith" (the roster says "Ann")'],
       ["sso-owned-difference", "info", 'roles is set by SSO at sign-in: ["agent","supervisor"] (the roster says ["agent"])'],
     ]);
-    expect(exitCodeFor(r)).toBe(0);
+    expect(worstSeverity(r)).toBe("info");
   });
 
   it("sorts findings critical first and counts healthy workers", () => {

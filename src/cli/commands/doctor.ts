@@ -3,14 +3,17 @@
 // output src/brownfield/report.ts.
 
 import * as path from "node:path";
-import type { Command } from "commander";
-import { audit, EXIT, exitCodeFor } from "../../brownfield/audit";
-import { contextIO, describeError, intOption, processIO, scanProgress, type CommandIO, type ContextLike } from "../../brownfield/cli-support";
+import { Option, type Command } from "commander";
+import { audit, SEVERITY_ORDER, worstSeverity, type AuditReport } from "../../brownfield/audit";
 import { connect, DEFAULT_WORKSPACE } from "../../brownfield/connect";
-import { doctorJson, renderDoctor } from "../../brownfield/report";
+import { doctorJson, renderDoctor, type DoctorVerdict } from "../../brownfield/report";
 import { scanWorkspace } from "../../brownfield/scan";
 import type { Roster } from "../../flex/types";
 import { loadRoster } from "../../roster";
+import { action, runCommand, type CliContext } from "../context";
+import { EXIT, exitCodesHelp, type ExitCode } from "../exit-codes";
+import { intOption } from "../options";
+import { scanProgress } from "../progress";
 
 export interface DoctorOptions {
   roster?: string;
@@ -21,7 +24,12 @@ export interface DoctorOptions {
   minChatCapacity?: number;
   chatChannel?: string;
   progress?: boolean;
+  failOn?: FailOn;
 }
+
+/** The least severe finding that makes doctor exit 2. Information never does. */
+export const FAIL_ON = ["warning", "critical"] as const;
+export type FailOn = (typeof FAIL_ON)[number];
 
 const HELP = `
 Reads every worker of the workspace (read-only) and reports, per worker:
@@ -34,11 +42,11 @@ Reads every worker of the workspace (read-only) and reports, per worker:
   - friendly names that are not Flex identities
   - with a roster: workers not in it (orphans), agents without a worker
 
-Exit codes:
-  0  clean: no problems
-  1  doctor could not run (bad option, credentials, network, roster file)
-  2  warnings only (low chat capacity, orphans, agents without worker, odd names)
-  3  critical problems (non-canonical or missing contact_uri, bad attributes, duplicates)
+Severities: critical (non-canonical contact_uri, bad attributes, duplicates),
+warning (low chat capacity, orphans, agents without worker, odd names),
+info (waiting for first sign-in, values SSO owns): information never fails.
+
+${exitCodesHelp("doctor")}
 
 Credentials: TWILIO_ACCOUNT_SID with TWILIO_AUTH_TOKEN (or TWILIO_API_KEY +
 TWILIO_API_SECRET); FLEX_ROSTER_API_BASE_URL points at another API base (the
@@ -49,14 +57,25 @@ Examples:
   flex-roster doctor
   flex-roster doctor --roster roster.yaml --json > doctor.json
   flex-roster doctor --stack prod --concurrency 16
+  flex-roster doctor --fail-on critical     # a gate that only corruption fails
 `;
 
-export async function runDoctor(opts: DoctorOptions, io: CommandIO = processIO()): Promise<number> {
-  const progress = scanProgress(io, opts.progress !== false);
+/** Exit 2 when a finding is at least as severe as --fail-on; the meaning is repeated in the report. */
+export function doctorVerdict(report: Pick<AuditReport, "counts">, failOn: FailOn = "warning"): DoctorVerdict & { exitCode: ExitCode } {
+  const worst = worstSeverity(report);
+  if (worst && SEVERITY_ORDER.indexOf(worst) <= SEVERITY_ORDER.indexOf(failOn)) {
+    return { exitCode: EXIT.DRIFT, meaning: worst === "critical" ? "critical problems" : "warnings only" };
+  }
+  if (worst === "warning") return { exitCode: EXIT.OK, meaning: "warnings only, below --fail-on critical" };
+  return { exitCode: EXIT.OK, meaning: "clean: no problems" };
+}
+
+async function doctor(opts: DoctorOptions, ctx: CliContext): Promise<ExitCode> {
+  const progress = scanProgress(ctx, opts.progress !== false);
   try {
-    const conn = await connect({ stack: opts.stack, concurrency: opts.concurrency, env: io.env, cwd: io.cwd });
+    const conn = await connect({ stack: opts.stack, concurrency: opts.concurrency, env: ctx.env, cwd: ctx.cwd });
     const rosterFile = opts.roster ?? (opts.stack ? conn.config("flex-roster:roster") : undefined);
-    const roster: Roster | undefined = rosterFile ? loadRoster(path.resolve(io.cwd, rosterFile)) : undefined;
+    const roster: Roster | undefined = rosterFile ? loadRoster(path.resolve(ctx.cwd, rosterFile)) : undefined;
     const workspace = opts.workspace ?? roster?.workspace ?? DEFAULT_WORKSPACE;
     const scan = await scanWorkspace(conn.tr, workspace, {
       concurrency: conn.settings.concurrency,
@@ -75,19 +94,23 @@ export async function runDoctor(opts: DoctorOptions, io: CommandIO = processIO()
       api: conn.client.http.calls.toJSON(),
       ...(rosterFile ? { roster: rosterFile } : {}),
     };
-    io.stdout.write(opts.json ? JSON.stringify(doctorJson(report, meta), null, 2) + "\n" : renderDoctor(report, meta));
-    return exitCodeFor(report);
-  } catch (err) {
+    const verdict = doctorVerdict(report, opts.failOn);
+    ctx.stdout(opts.json ? JSON.stringify(doctorJson(report, meta, verdict), null, 2) + "\n" : renderDoctor(report, meta, verdict));
+    return verdict.exitCode;
+  } finally {
     progress.stop();
-    io.stderr.write(`flex-roster doctor: ${describeError(err)}\n`);
-    return EXIT.error;
   }
 }
 
-export function register(program: Command, ctx?: ContextLike): void {
+/** `flex-roster doctor` with parsed options: its exit code; errors are printed, never thrown. */
+export function runDoctor(opts: DoctorOptions, ctx: CliContext): Promise<ExitCode> {
+  return runCommand(ctx, "doctor", () => doctor(opts, ctx));
+}
+
+export function register(program: Command, ctx: CliContext): void {
   program
     .command("doctor")
-    .summary("audit live workers: contact_uri, attributes, duplicates, chat capacity (exit 0/2/3, 1 error)")
+    .summary("audit live workers: contact_uri, attributes, duplicates, chat capacity (exit 0 clean, 2 findings, 1 error)")
     .description("audit the live TaskRouter workers of a workspace: contact_uri, attributes, duplicates, chat capacity")
     .option("--roster <file>", "compare with a roster: report orphan workers and agents without a worker")
     .option("--json", "print a JSON report on stdout instead of the table")
@@ -96,11 +119,8 @@ export function register(program: Command, ctx?: ContextLike): void {
     .option("--concurrency <n>", "requests in flight at once (default 8, or FLEX_ROSTER_CONCURRENCY)", intOption("--concurrency", 1, 64))
     .option("--min-chat-capacity <n>", "report chat capacity below this (0 turns the check off)", intOption("--min-chat-capacity", 0, 50), 2)
     .option("--chat-channel <name>", "task channel unique name of chats", "chat")
+    .addOption(new Option("--fail-on <severity>", "exit 2 on findings of this severity or worse").choices(FAIL_ON).default("warning"))
     .option("--no-progress", "no progress bar (it is shown only when stderr is a terminal)")
     .addHelpText("after", HELP)
-    .action(async (opts: DoctorOptions) => {
-      const code = await runDoctor(opts, ctx ? contextIO(ctx) : processIO());
-      if (ctx) ctx.setExitCode(code);
-      else process.exitCode = code;
-    });
+    .action(action(ctx, "doctor", (opts: DoctorOptions) => doctor(opts, ctx)));
 }

@@ -1,10 +1,10 @@
 // `flex-roster drift`: the drift gate. A refreshing preview; exit 2 when live
 // Flex differs from the roster (or the roster was merged but not applied).
 
-import { Command } from "commander";
-import { EXIT, defaultContext, type CliContext } from "../context";
+import type { Command } from "commander";
+import { action, type CliContext } from "../context";
+import { EXIT, exitCodesHelp } from "../exit-codes";
 import {
-  action,
   addOutputOptions,
   addStackOptions,
   emitReport,
@@ -15,7 +15,7 @@ import {
 } from "../flow";
 import { hasChanges } from "../report";
 
-export function register(program: Command, ctx: CliContext = defaultContext()): Command {
+export function register(program: Command, ctx: CliContext): void {
   const cmd = program
     .command("drift")
     .summary("drift gate: does live Flex match the roster? (exit 0 in sync, 2 drift, 1 error)")
@@ -29,10 +29,7 @@ export function register(program: Command, ctx: CliContext = defaultContext()): 
   cmd.addHelpText(
     "after",
     `
-Exit codes:
-  0  in sync: live Flex matches the roster
-  1  error (pulumi failed, the preview reported errors, bad option)
-  2  drift: the report lists what \`flex-roster up\` would change
+${exitCodesHelp("drift")}
 
 Example:
   flex-roster drift --stack prod --out drift.md; code=$?   # 0 in sync, 2 drift, 1 error`,
@@ -45,5 +42,4 @@ Example:
       return hasChanges(plan) ? EXIT.DRIFT : EXIT.OK;
     }),
   );
-  return cmd;
 }

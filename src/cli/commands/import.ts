@@ -2,14 +2,16 @@
 // ready for `pulumi up` to adopt them. Thin: roster generation is
 // src/brownfield/roster-gen.ts.
 
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import * as path from "node:path";
 import type { Command } from "commander";
-import { EXIT } from "../../brownfield/audit";
-import { contextIO, describeError, intOption, listOption, processIO, scanProgress, type CommandIO, type ContextLike } from "../../brownfield/cli-support";
 import { connect, DEFAULT_WORKSPACE } from "../../brownfield/connect";
 import { FLEX_OWNED_KEYS, generateRoster } from "../../brownfield/roster-gen";
 import { scanWorkspace } from "../../brownfield/scan";
+import { action, CliError, runCommand, type CliContext } from "../context";
+import { EXIT, exitCodesHelp, type ExitCode } from "../exit-codes";
+import { intOption, listOption } from "../options";
+import { scanProgress } from "../progress";
 
 export interface ImportOptions {
   out: string;
@@ -37,18 +39,18 @@ stay unmanaged; other extra keys become roster attributes unless ignored with
 Then: review the file, \`pulumi config set flex-roster:roster <file>\`,
 \`pulumi preview --diff\`, \`pulumi up\`. See docs/brownfield.md.
 
-Exit codes: 0 written, 1 could not import (options, credentials, network, file exists).
+${exitCodesHelp("import")}
 `;
 
-export async function runImport(opts: ImportOptions, io: CommandIO = processIO()): Promise<number> {
-  const progress = scanProgress(io, opts.progress !== false);
+async function importRoster(opts: ImportOptions, ctx: CliContext): Promise<ExitCode> {
+  const progress = scanProgress(ctx, opts.progress !== false);
   try {
     const toStdout = opts.out === "-";
-    const out = toStdout ? "-" : path.resolve(io.cwd, opts.out);
-    if (!toStdout && existsSync(out) && !opts.force) {
-      throw new Error(`${opts.out} exists; pass --force to overwrite it`);
+    // Checked before the scan, which can take minutes on a large workspace.
+    if (!toStdout && existsSync(path.resolve(ctx.cwd, opts.out)) && !opts.force) {
+      throw new CliError(`${opts.out} exists; pass --force to overwrite it`);
     }
-    const conn = await connect({ stack: opts.stack, concurrency: opts.concurrency, env: io.env, cwd: io.cwd });
+    const conn = await connect({ stack: opts.stack, concurrency: opts.concurrency, env: ctx.env, cwd: ctx.cwd });
     const workspace = opts.workspace ?? DEFAULT_WORKSPACE;
     const scan = await scanWorkspace(conn.tr, workspace, {
       concurrency: conn.settings.concurrency,
@@ -64,26 +66,29 @@ export async function runImport(opts: ImportOptions, io: CommandIO = processIO()
         "Review it, then `pulumi preview --diff` and `pulumi up` (docs/brownfield.md).",
       ],
     });
-    if (toStdout) io.stdout.write(result.yaml);
-    else writeFileSync(out, result.yaml);
+    if (toStdout) ctx.stdout(result.yaml);
+    else ctx.writeFile(opts.out, result.yaml);
     const c = result.counts;
-    io.stderr.write(
+    ctx.stderr(
       `flex-roster import: ${toStdout ? "roster" : `wrote ${opts.out}`}: ${result.agents.length} agents from ${scan.workers.length} workers ` +
         `(pulumi up: ${c.adopt} adopted unchanged, ${c.update} updated in place, ${c.replace} corrupted recreated); ` +
         `${c.skipped} not imported. ${conn.client.http.calls.total} API calls in ${(scan.durationMs / 1000).toFixed(1)} s.\n`,
     );
-    return EXIT.clean;
-  } catch (err) {
+    return EXIT.OK;
+  } finally {
     progress.stop();
-    io.stderr.write(`flex-roster import: ${describeError(err)}\n`);
-    return EXIT.error;
   }
 }
 
-export function register(program: Command, ctx?: ContextLike): void {
+/** `flex-roster import` with parsed options: its exit code; errors are printed, never thrown. */
+export function runImport(opts: ImportOptions, ctx: CliContext): Promise<ExitCode> {
+  return runCommand(ctx, "import", () => importRoster(opts, ctx));
+}
+
+export function register(program: Command, ctx: CliContext): void {
   program
     .command("import")
-    .summary("write a roster from the live workers, for pulumi up to adopt")
+    .summary("write a roster from the live workers, for pulumi up to adopt (exit 0 written, 1 error)")
     .description("write a roster from the live workers of a workspace, for pulumi up to adopt")
     .requiredOption("--out <file>", "roster file to write (- for stdout)")
     .option("--workspace <name|sid>", `TaskRouter workspace friendly name or WS SID (default "${DEFAULT_WORKSPACE}")`)
@@ -93,9 +98,5 @@ export function register(program: Command, ctx?: ContextLike): void {
     .option("--ignore-attribute <keys>", "attribute keys to leave unmanaged (repeatable, comma-separated)", listOption)
     .option("--no-progress", "no progress bar (it is shown only when stderr is a terminal)")
     .addHelpText("after", HELP)
-    .action(async (opts: ImportOptions) => {
-      const code = await runImport(opts, ctx ? contextIO(ctx) : processIO());
-      if (ctx) ctx.setExitCode(code);
-      else process.exitCode = code;
-    });
+    .action(action(ctx, "import", (opts: ImportOptions) => importRoster(opts, ctx)));
 }

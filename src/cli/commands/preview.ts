@@ -1,11 +1,12 @@
 // `flex-roster preview`: the pull-request check. A refreshing
 // `pulumi preview --json`, the blast-radius guard, the report.
 
-import { Command } from "commander";
-import { EXIT, defaultContext, type CliContext } from "../context";
-import { action, addOutputOptions, addStackOptions, guardedPlan, stackSelection, type GuardedPlanOptions } from "../flow";
+import type { Command } from "commander";
+import { action, type CliContext } from "../context";
+import { EXIT, exitCodesHelp } from "../exit-codes";
+import { addOutputOptions, addStackOptions, guardedPlan, stackSelection, type GuardedPlanOptions } from "../flow";
 
-export function register(program: Command, ctx: CliContext = defaultContext()): Command {
+export function register(program: Command, ctx: CliContext): void {
   const cmd = program
     .command("preview")
     .summary("plan a roster change: refreshing preview + blast-radius guard + report")
@@ -19,10 +20,7 @@ export function register(program: Command, ctx: CliContext = defaultContext()): 
   cmd.addHelpText(
     "after",
     `
-Exit codes:
-  0  plan made (with or without changes) and within the guard's limit
-  1  error (pulumi failed, the preview reported errors, bad configuration)
-  3  the blast-radius guard refused the plan (see docs/gitops.md to allow it)
+${exitCodesHelp("preview")}
 
 Example:
   flex-roster preview --stack prod --out comment.md --summary-json summary.json`,
@@ -33,5 +31,4 @@ Example:
       return stop ?? EXIT.OK;
     }),
   );
-  return cmd;
 }

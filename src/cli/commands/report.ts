@@ -2,10 +2,12 @@
 // Markdown PR comment and JSON summary. No Pulumi run; pure transformation.
 
 import { readFileSync } from "node:fs";
-import { Command, Option } from "commander";
-import { CliError, EXIT, defaultContext, type CliContext } from "../context";
-import { action, addOutputOptions, emitReport, guardPlan, type OutputOptions } from "../flow";
-import { DigestError, buildPlan, parseDigest, type ReportMode } from "../report";
+import * as path from "node:path";
+import { Option, type Command } from "commander";
+import { CliError, action, type CliContext } from "../context";
+import { EXIT, exitCodesHelp } from "../exit-codes";
+import { addOutputOptions, emitReport, guardPlan, type OutputOptions } from "../flow";
+import { DigestError, buildPlan, hasChanges, parseDigest, type ReportMode } from "../report";
 
 interface ReportOpts extends OutputOptions {
   previewJson: string;
@@ -14,7 +16,7 @@ interface ReportOpts extends OutputOptions {
   allowMassRemoval?: boolean;
 }
 
-export function register(program: Command, ctx: CliContext = defaultContext()): Command {
+export function register(program: Command, ctx: CliContext): void {
   const cmd = program
     .command("report")
     .summary("turn `pulumi preview --json` output into a Markdown PR comment")
@@ -30,10 +32,7 @@ export function register(program: Command, ctx: CliContext = defaultContext()): 
   cmd.addHelpText(
     "after",
     `
-Exit codes:
-  0  report written
-  1  error (unreadable or invalid preview JSON, bad option)
-  3  --guard only: the blast-radius guard refused the plan
+${exitCodesHelp("report")}
 
 Example:
   pulumi preview --json --refresh > preview.json
@@ -43,7 +42,7 @@ Example:
     action(ctx, "report", async (opts: ReportOpts) => {
       let text: string;
       try {
-        text = opts.previewJson === "-" ? await ctx.readStdin() : readFileSync(opts.previewJson, "utf8");
+        text = opts.previewJson === "-" ? await ctx.readStdin() : readFileSync(path.resolve(ctx.cwd, opts.previewJson), "utf8");
       } catch (err) {
         if (err instanceof CliError) throw err;
         throw new CliError(`cannot read ${opts.previewJson}: ${(err as Error).message}`);
@@ -57,8 +56,10 @@ Example:
       }
       const guard = opts.guard && !plan.failed ? guardPlan(ctx, plan, !!opts.allowMassRemoval) : undefined;
       emitReport(ctx, plan, { ...opts, mode: opts.mode, guard });
-      return guard?.status === "blocked" ? EXIT.BLOCKED : EXIT.OK;
+      // The same outcomes as preview (plan mode) and drift (drift mode), from saved JSON.
+      if (plan.failed) return EXIT.ERROR;
+      if (guard?.status === "blocked") return EXIT.BLOCKED;
+      return opts.mode === "drift" && hasChanges(plan) ? EXIT.DRIFT : EXIT.OK;
     }),
   );
-  return cmd;
 }

@@ -7,14 +7,14 @@
 // guarded preview. Live changes made in the seconds between the two are not
 // guarded; the next drift check reports them.
 
-import { Command } from "commander";
-import { EXIT, defaultContext, type CliContext } from "../context";
-import { action, addOutputOptions, addStackOptions, guardedPlan, stackSelection, type GuardedPlanOptions } from "../flow";
+import type { Command } from "commander";
+import { action, type CliContext } from "../context";
+import { EXIT, exitCodesHelp } from "../exit-codes";
+import { addOutputOptions, addStackOptions, guardedPlan, stackSelection, type GuardedPlanOptions } from "../flow";
 import { upArgs } from "../pulumi";
 import { hasChanges } from "../report";
 
-
-export function register(program: Command, ctx: CliContext = defaultContext()): Command {
+export function register(program: Command, ctx: CliContext): void {
   const cmd = program
     .command("up")
     .summary("apply the roster: refreshing preview + blast-radius guard + pulumi up")
@@ -29,10 +29,7 @@ export function register(program: Command, ctx: CliContext = defaultContext()): 
   cmd.addHelpText(
     "after",
     `
-Exit codes:
-  0  applied, or nothing to do
-  1  error (pulumi failed, the preview reported errors, bad configuration); the update may be partial
-  3  the blast-radius guard refused the plan; nothing was applied
+${exitCodesHelp("up")}
 
 Example:
   FLEX_ROSTER_STACK=prod flex-roster up --out applied.md`,
@@ -56,5 +53,4 @@ Example:
       return EXIT.OK;
     }),
   );
-  return cmd;
 }
