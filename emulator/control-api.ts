@@ -13,28 +13,19 @@ import {
 import { TwilioApiError } from "./errors";
 import { disableSkill, secondChat, ssoSignIn, type ChatResult, type SsoClaims, type SsoResult } from "./flex";
 import { RateLimiter, type RateLimitConfig } from "./rate-limit";
-import type {
-  MarkBusyOptions,
-  MarkBusyResult,
-  ReservationStatus,
-  SeedWorkerSpec,
-  Store,
-  StoreSnapshot,
-  WorkerRec,
-  WorkspaceRec,
-} from "./store";
+import { snapshotOf, type StoreSnapshot } from "./persist";
+import type { ReservationStatus, StoreOptionsState, WorkerRec, WorkspaceRec } from "./records";
+import type { MarkBusyOptions, MarkBusyResult } from "./reservations";
+import type { Store } from "./store";
+import type { SeedWorkerSpec } from "./workers";
 
 /** Which workspace a control call is about: WS sid, friendly name, or "default" (the first). Default "default". */
 export interface WorkspaceRef {
   workspace?: string;
 }
 
-export interface EmulatorOptionsState {
-  /** Refuse (HTTP 400, code 20001) to delete a worker that has active reservations/tasks. Default false. */
-  rejectDeleteWhenBusy: boolean;
-  /** Serve the Flex Configuration; false plays an account without Flex (404). Default true. */
-  flexEnabled: boolean;
-}
+/** rejectDeleteWhenBusy (default false): HTTP 400, code 20001; flexEnabled (default true): false answers 404 for Flex. */
+export type EmulatorOptionsState = StoreOptionsState;
 
 export interface BusyState {
   workerSid: string;
@@ -89,12 +80,12 @@ export function createControlApi(
 ): EmulatorControl {
   const workspace = (ref: WorkspaceRef | undefined): WorkspaceRec => {
     const name = ref?.workspace ?? "default";
-    const ws = store.findWorkspace(name);
+    const ws = store.catalogue.findWorkspace(name);
     if (!ws) throw new TwilioApiError(404, 20404, `Workspace ${name} not found`);
     return ws;
   };
   const worker = (ws: WorkspaceRec, ref: string): WorkerRec => {
-    const w = store.findWorker(ws, ref);
+    const w = store.workers.find(ws, ref);
     if (!w) throw new TwilioApiError(404, 20404, `Worker ${ref} not found in workspace ${ws.sid}`);
     return w;
   };
@@ -114,22 +105,22 @@ export function createControlApi(
     },
     markBusy(ref, opts) {
       const ws = workspace(opts);
-      return store.markBusy(ws, worker(ws, ref), opts);
+      return store.reservations.markBusy(ws, worker(ws, ref), opts);
     },
     markIdle(ref, opts) {
       const ws = workspace(opts);
-      return store.markIdle(ws, worker(ws, ref));
+      return store.reservations.markIdle(ws, worker(ws, ref));
     },
     busy(ref, opts) {
       const ws = workspace(opts);
       const w = worker(ws, ref);
-      const active = store.activeReservations(ws, w.sid);
+      const active = store.reservations.active(ws, w.sid);
       return {
         workerSid: w.sid,
         busy: active.length > 0,
         reservations: active.map((r) => {
-          const task = store.task(ws, r.taskSid);
-          const tc = task ? store.taskChannelOf(ws, task.taskChannelSid) : undefined;
+          const task = store.reservations.task(ws, r.taskSid);
+          const tc = task ? store.catalogue.taskChannelOf(ws, task.taskChannelSid) : undefined;
           return { sid: r.sid, status: r.status, taskSid: r.taskSid, taskChannel: tc?.uniqueName ?? null };
         }),
       };
@@ -142,9 +133,9 @@ export function createControlApi(
     secondChat: (username, opts) => secondChat(store, workspace(opts), username),
     seedWorkers(specs, opts) {
       if (!Array.isArray(specs)) throw new TwilioApiError(400, 20001, "seed body must be an array of workers");
-      return store.seedWorkers(workspace(opts), specs).map((w) => w.sid);
+      return store.workers.seed(workspace(opts), specs).map((w) => w.sid);
     },
-    dump: () => structuredClone(store.toJSON()),
+    dump: () => structuredClone(snapshotOf(store)),
     options: () => ({ ...store.options }),
     setOptions(opts) {
       if (opts.rejectDeleteWhenBusy !== undefined) store.options.rejectDeleteWhenBusy = Boolean(opts.rejectDeleteWhenBusy);
@@ -153,7 +144,7 @@ export function createControlApi(
     },
     reset() {
       store.clear();
-      if (seedWorkspace) store.ensureDefaultWorkspace();
+      if (seedWorkspace) store.catalogue.ensureDefaultWorkspace();
       control.reset();
       rateLimiter.set(null);
     },

@@ -97,3 +97,9 @@ export const Errors = {
     return new TwilioApiError(503, ErrorCode.UNAVAILABLE, "Service Unavailable");
   },
 };
+
+/** `value`, or Twilio's 404 naming `path` when there is none. */
+export function orNotFound<T>(value: T | undefined, path: string): T {
+  if (value === undefined) throw Errors.notFound(path);
+  return value;
+}

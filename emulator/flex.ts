@@ -16,7 +16,8 @@
 import { Errors, TwilioApiError } from "./errors";
 import { iso, type RenderContext } from "./render";
 import { newSid } from "./sids";
-import { now, parseAttributes, type Store, type WorkerRec, type WorkspaceRec } from "./store";
+import { isRecord, now, parseAttributes, type WorkerRec, type WorkspaceRec } from "./records";
+import type { Store } from "./store";
 
 /** One skill of Flex's skill catalogue (`taskrouter_skills`). */
 export interface FlexSkill {
@@ -85,7 +86,7 @@ export function defaultFlexConfig(ws: WorkspaceRec): FlexConfigRec {
 export function flexConfigOf(store: Store, path: string): FlexConfigRec {
   if (!store.options.flexEnabled) throw Errors.notFound(path);
   if (!store.flexConfig) {
-    const ws = store.findWorkspace("default");
+    const ws = store.catalogue.findWorkspace("default");
     if (!ws) throw Errors.notFound(path);
     store.flexConfig = defaultFlexConfig(ws);
     store.onChange();
@@ -101,10 +102,6 @@ export function renderConfiguration(c: RenderContext, rec: FlexConfigRec) {
   out.date_updated = iso(rec.dateUpdated);
   out.url = `${c.base}/v1/Configuration`;
   return out;
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === "object" && !Array.isArray(v);
 }
 
 function checkSkills(v: unknown): void {
@@ -187,10 +184,10 @@ export function ssoSignIn(store: Store, ws: WorkspaceRec, claims: SsoClaims): Ss
     full_name: claims.fullName ?? claims.username,
     roles: claims.roles ?? ["agent"],
   };
-  const existing = store.findWorker(ws, identity);
+  const existing = store.workers.find(ws, identity);
   if (!existing) {
     const attributes = { contact_uri: `client:${identity}`, ...profile };
-    const w = store.createWorker(ws, { friendlyName: identity, attributes: JSON.stringify(attributes) });
+    const w = store.workers.create(ws, { friendlyName: identity, attributes: JSON.stringify(attributes) });
     return { workerSid: w.sid, created: true, contactUri: attributes.contact_uri, filledContactUri: true };
   }
   const a = attributesOf(existing);
@@ -198,7 +195,7 @@ export function ssoSignIn(store: Store, ws: WorkspaceRec, claims: SsoClaims): Ss
   // Flex derives the identity from the username; the email claim names the same user.
   if (filled) a.contact_uri = `client:${identity}`;
   Object.assign(a, profile);
-  store.updateWorker(ws, existing, { attributes: JSON.stringify(a) });
+  store.workers.update(ws, existing, { attributes: JSON.stringify(a) });
   return { workerSid: existing.sid, created: false, contactUri: String(a.contact_uri), filledContactUri: filled };
 }
 
@@ -221,7 +218,7 @@ export function disableSkill(store: Store, ws: WorkspaceRec, w: WorkerRec, skill
   }
   a.routing = { ...routing, skills: skills.filter((s) => s !== skill), levels };
   a.disabled_skills = { skills: [...dSkills.filter((s) => s !== skill), skill], levels: dLevels };
-  store.updateWorker(ws, w, { attributes: JSON.stringify(a) });
+  store.workers.update(ws, w, { attributes: JSON.stringify(a) });
   return a;
 }
 
@@ -242,7 +239,7 @@ export interface ChatResult {
 export function secondChat(store: Store, ws: WorkspaceRec, username: string): ChatResult {
   if (typeof username !== "string" || username === "") throw Errors.missingParameter("username");
   const identity = flexIdentityOf(username);
-  const w = store.findWorker(ws, identity);
+  const w = store.workers.find(ws, identity);
   if (!w) throw new TwilioApiError(404, 20404, `No worker for ${username} (identity ${identity}) in workspace ${ws.sid}`);
   const a = parseAttributes(w.attributes);
   if (!a || a.contact_uri !== `client:${identity}`) throw new TwilioApiError(403, 20403, NOT_A_PARTICIPANT);

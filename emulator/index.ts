@@ -12,7 +12,7 @@
 import { Control } from "./control";
 import { createControlApi, type EmulatorControl } from "./control-api";
 import { DEV_CREDENTIALS, type DevCredentials } from "./credentials";
-import { StatePersister, loadState } from "./persist";
+import { StatePersister, loadState, snapshotOf, storeFromSnapshot } from "./persist";
 import { RateLimiter } from "./rate-limit";
 import { buildServer, twilioRouteKeys } from "./server";
 import { Store } from "./store";
@@ -49,7 +49,9 @@ export interface Emulator extends DevCredentials {
 export type { EmulatorControl } from "./control-api";
 export type { CountersSnapshot, FaultInfo, FaultSpec, LatencyConfig } from "./control";
 export type { RateLimitConfig } from "./rate-limit";
-export type { MarkBusyOptions, MarkBusyResult, SeedWorkerSpec, StoreSnapshot } from "./store";
+export type { StoreSnapshot } from "./persist";
+export type { MarkBusyOptions, MarkBusyResult } from "./reservations";
+export type { SeedWorkerSpec } from "./workers";
 export { DEV_CREDENTIALS } from "./credentials";
 
 function formatUrl(host: string, port: number): string {
@@ -63,10 +65,10 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   const storeOpts = { accountSid: DEV_CREDENTIALS.accountSid, rejectDeleteWhenBusy: opts.rejectDeleteWhenBusy, flexEnabled: opts.flexEnabled };
 
   const snapshot = opts.statePath ? loadState(opts.statePath) : undefined;
-  const store = snapshot ? Store.fromJSON(snapshot, storeOpts) : new Store(storeOpts);
-  if (seedWorkspace && store.workspaces.length === 0) store.ensureDefaultWorkspace();
+  const store = snapshot ? storeFromSnapshot(snapshot, storeOpts) : new Store(storeOpts);
+  if (seedWorkspace && store.catalogue.workspaces.length === 0) store.catalogue.ensureDefaultWorkspace();
 
-  const persister = opts.statePath ? new StatePersister(opts.statePath, () => store.toJSON()) : undefined;
+  const persister = opts.statePath ? new StatePersister(opts.statePath, () => snapshotOf(store)) : undefined;
   if (persister) store.onChange = () => persister.schedule();
 
   const control = new Control();
@@ -87,7 +89,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     ...DEV_CREDENTIALS,
     url,
     get workspaceSid() {
-      return store.findWorkspace("default")?.sid ?? "";
+      return store.catalogue.findWorkspace("default")?.sid ?? "";
     },
     control: api,
     close() {

@@ -1,13 +1,48 @@
 /**
- * Optional persistence of the emulator state to a JSON file: loaded at start,
- * written after writes (debounced, with a maximum wait so that a steady stream
- * of writes still gets saved) and on shutdown. Writes are atomic (temp file +
- * rename).
+ * The emulator state as a snapshot (the `--state` file and the control API's
+ * dump), and its optional persistence to a JSON file: loaded at start,
+ * written after writes (debounced, with a maximum wait so that a steady
+ * stream of writes still gets saved) and on shutdown. Writes are atomic
+ * (temp file + rename).
  */
 
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import type { StoreSnapshot } from "./store";
+import type { FlexConfigRec } from "./flex";
+import type { WorkspaceRec } from "./records";
+import { Store, type StoreOptions } from "./store";
+
+export interface StoreSnapshot {
+  version: 1;
+  seq: number;
+  workspaces: WorkspaceRec[];
+  /** The Flex Configuration; absent in state files written before the emulator knew Flex. */
+  flex?: FlexConfigRec;
+}
+
+/** The state as it is (not a copy: the control API's dump clones it). */
+export function snapshotOf(store: Store): StoreSnapshot {
+  const out: StoreSnapshot = { version: 1, seq: store.lastSeq, workspaces: [...store.catalogue.workspaces] };
+  if (store.flexConfig) out.flex = store.flexConfig;
+  return out;
+}
+
+export function storeFromSnapshot(snapshot: StoreSnapshot, opts: StoreOptions): Store {
+  if (!snapshot || snapshot.version !== 1 || !Array.isArray(snapshot.workspaces)) {
+    throw new Error("unsupported emulator state file (expected version 1)");
+  }
+  const store = new Store(opts);
+  let maxSeq = snapshot.seq ?? 0;
+  for (const ws of snapshot.workspaces) {
+    ws.workers.sort((a, b) => a.seq - b.seq);
+    for (const w of ws.workers) maxSeq = Math.max(maxSeq, w.seq);
+    store.catalogue.add(ws);
+    maxSeq = Math.max(maxSeq, ws.seq);
+  }
+  store.resumeSeq(maxSeq);
+  store.flexConfig = snapshot.flex;
+  return store;
+}
 
 export function loadState(path: string): StoreSnapshot | undefined {
   if (!existsSync(path)) return undefined;

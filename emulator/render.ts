@@ -9,12 +9,12 @@ import type {
   ActivityRec,
   ReservationCounters,
   ReservationRec,
-  Store,
   TaskChannelRec,
   WorkerChannelRec,
   WorkerRec,
   WorkspaceRec,
-} from "./store";
+} from "./records";
+import type { Store } from "./store";
 
 /** ISO 8601 in Twilio's style: seconds precision, `Z` suffix. */
 export function iso(ms: number): string {
@@ -34,14 +34,14 @@ export function renderWorkspace(c: RenderContext, ws: WorkspaceRec) {
     account_sid: c.store.accountSid,
     date_created: iso(ws.dateCreated),
     date_updated: iso(ws.dateUpdated),
-    default_activity_name: c.store.activityOf(ws, ws.defaultActivitySid)?.friendlyName ?? null,
+    default_activity_name: c.store.catalogue.activityOf(ws, ws.defaultActivitySid)?.friendlyName ?? null,
     default_activity_sid: ws.defaultActivitySid,
     event_callback_url: ws.eventCallbackUrl,
     events_filter: ws.eventsFilter,
     friendly_name: ws.friendlyName,
     multi_task_enabled: ws.multiTaskEnabled,
     sid: ws.sid,
-    timeout_activity_name: c.store.activityOf(ws, ws.timeoutActivitySid)?.friendlyName ?? null,
+    timeout_activity_name: c.store.catalogue.activityOf(ws, ws.timeoutActivitySid)?.friendlyName ?? null,
     timeout_activity_sid: ws.timeoutActivitySid,
     prioritize_queue_order: ws.prioritizeQueueOrder,
     url,
@@ -96,7 +96,7 @@ export function renderTaskChannel(c: RenderContext, ws: WorkspaceRec, tc: TaskCh
 export function renderWorker(c: RenderContext, ws: WorkspaceRec, w: WorkerRec, withAttributes: boolean) {
   const ws_ = wsUrl(c.base, ws.sid);
   const url = `${ws_}/Workers/${w.sid}`;
-  const activity = c.store.activityOf(ws, w.activitySid);
+  const activity = c.store.catalogue.activityOf(ws, w.activitySid);
   return {
     account_sid: c.store.accountSid,
     activity_name: activity?.friendlyName ?? null,
@@ -139,7 +139,7 @@ export function workerListJson(c: RenderContext, ws: WorkspaceRec, w: WorkerRec)
 }
 
 export function renderWorkerChannel(c: RenderContext, ws: WorkspaceRec, w: WorkerRec, ch: WorkerChannelRec) {
-  const assigned = c.store.assignedTasks(ws, w.sid, ch.taskChannelSid);
+  const assigned = c.store.reservations.assignedTasks(ws, w.sid, ch.taskChannelSid);
   const free = ch.available && ch.capacity > 0 ? Math.max(0, ch.capacity - assigned) / ch.capacity : 0;
   return {
     account_sid: c.store.accountSid,
@@ -151,7 +151,7 @@ export function renderWorkerChannel(c: RenderContext, ws: WorkspaceRec, w: Worke
     date_updated: iso(ch.dateUpdated),
     sid: ch.sid,
     task_channel_sid: ch.taskChannelSid,
-    task_channel_unique_name: c.store.taskChannelOf(ws, ch.taskChannelSid)?.uniqueName ?? null,
+    task_channel_unique_name: c.store.catalogue.taskChannelOf(ws, ch.taskChannelSid)?.uniqueName ?? null,
     worker_sid: w.sid,
     workspace_sid: ws.sid,
     url: `${wsUrl(c.base, ws.sid)}/Workers/${w.sid}/Channels/${ch.sid}`,
@@ -226,7 +226,7 @@ function activityDurations(ws: WorkspaceRec, workers: readonly WorkerRec[], win:
   });
 }
 
-function realtime(c: RenderContext, ws: WorkspaceRec, workers: readonly WorkerRec[]) {
+function realtime(ws: WorkspaceRec, workers: readonly WorkerRec[]) {
   const counts = new Map(ws.activities.map((a) => [a.sid, 0]));
   for (const w of workers) counts.set(w.activitySid, (counts.get(w.activitySid) ?? 0) + 1);
   return {
@@ -261,7 +261,7 @@ export function renderWorkersStatistics(
   win: StatsWindow,
 ) {
   return {
-    realtime: realtime(c, ws, workers),
+    realtime: realtime(ws, workers),
     cumulative: {
       ...reservationCounts(ws.cumulative),
       activity_durations: activityDurations(ws, workers, win),
@@ -289,7 +289,7 @@ export function renderWorkersCumulativeStatistics(c: RenderContext, ws: Workspac
 export function renderWorkersRealTimeStatistics(c: RenderContext, ws: WorkspaceRec) {
   return {
     account_sid: c.store.accountSid,
-    ...realtime(c, ws, ws.workers),
+    ...realtime(ws, ws.workers),
     workspace_sid: ws.sid,
     url: `${wsUrl(c.base, ws.sid)}/Workers/RealTimeStatistics`,
   };
@@ -297,14 +297,16 @@ export function renderWorkersRealTimeStatistics(c: RenderContext, ws: WorkspaceR
 
 // -- lists --------------------------------------------------------------------
 
-function pageMeta<T>(
-  c: RenderContext,
-  key: string,
-  path: string,
-  filters: Array<[string, string]>,
-  req: PageRequest,
-  page: PageResult<T>,
-) {
+/** One page of a Twilio list: `key` names the items, `path` is the list's, `filters` the query parameters as sent. */
+export interface ListPage<T> {
+  key: string;
+  path: string;
+  filters: Array<[string, string]>;
+  req: PageRequest;
+  page: PageResult<T>;
+}
+
+function pageMeta<T>(c: RenderContext, { key, path, filters, req, page }: ListPage<T>) {
   const url = (pageIndex: number, token?: string): string => {
     const q = new URLSearchParams(filters);
     q.set("PageSize", String(req.pageSize));
@@ -324,32 +326,12 @@ function pageMeta<T>(
 }
 
 /** Like renderPage, but items are already JSON text: returns the page as JSON text. */
-export function renderPageJson<T>(
-  c: RenderContext,
-  key: string,
-  path: string,
-  filters: Array<[string, string]>,
-  req: PageRequest,
-  page: PageResult<T>,
-  itemJson: (item: T) => string,
-): string {
-  const meta = JSON.stringify(pageMeta(c, key, path, filters, req, page));
-  return `{${JSON.stringify(key)}:[${page.items.map(itemJson).join(",")}],"meta":${meta}}`;
+export function renderPageJson<T>(c: RenderContext, list: ListPage<T>, itemJson: (item: T) => string): string {
+  const meta = JSON.stringify(pageMeta(c, list));
+  return `{${JSON.stringify(list.key)}:[${list.page.items.map(itemJson).join(",")}],"meta":${meta}}`;
 }
 
-/**
- * A Twilio list page: `{ [key]: items, meta }`. `path` is the list's path,
- * `filters` the list's query parameters as the client sent them (kept in
- * every page URL).
- */
-export function renderPage<T>(
-  c: RenderContext,
-  key: string,
-  path: string,
-  filters: Array<[string, string]>,
-  req: PageRequest,
-  page: PageResult<T>,
-  render: (item: T) => unknown,
-) {
-  return { [key]: page.items.map(render), meta: pageMeta(c, key, path, filters, req, page) };
+/** A Twilio list page: `{ [key]: items, meta }`; the filters are kept in every page URL. */
+export function renderPage<T>(c: RenderContext, list: ListPage<T>, render: (item: T) => unknown) {
+  return { [list.key]: list.page.items.map(render), meta: pageMeta(c, list) };
 }

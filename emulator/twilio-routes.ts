@@ -26,7 +26,7 @@ import {
   type RenderContext,
   type StatsWindow,
 } from "./render";
-import type { WorkerRec, WorkspaceRec } from "./store";
+import type { WorkerRec, WorkspaceRec } from "./records";
 
 export type HttpMethod = "GET" | "POST" | "DELETE";
 
@@ -132,15 +132,15 @@ function parseDate(name: string, raw: string): number {
 // -- lookups ---------------------------------------------------------------------
 
 function ws(ctx: RouteContext): WorkspaceRec {
-  return ctx.store.workspace(ctx.params.WorkspaceSid ?? ctx.params.Sid!, ctx.path);
+  return ctx.store.catalogue.workspace(ctx.params.WorkspaceSid ?? ctx.params.Sid!, ctx.path);
 }
 
 function worker(ctx: RouteContext, w: WorkspaceRec, param: "Sid" | "WorkerSid"): WorkerRec {
-  return ctx.store.worker(w, ctx.params[param]!, ctx.path);
+  return ctx.store.workers.get(w, ctx.params[param]!, ctx.path);
 }
 
 function withEtag(ctx: RouteContext, w: WorkerRec, result: RouteResult): RouteResult {
-  return { ...result, headers: { ...result.headers, ETag: ctx.store.etag(w) } };
+  return { ...result, headers: { ...result.headers, ETag: ctx.store.workers.etag(w) } };
 }
 
 // -- the table ---------------------------------------------------------------------
@@ -156,9 +156,9 @@ export const TWILIO_ROUTES: readonly TwilioRoute[] = [
     query: ["FriendlyName", ...PAGING],
     handler(ctx) {
       const req = pageRequest(ctx);
-      const page = ctx.store.listWorkspaces({ friendlyName: ctx.query.FriendlyName }, req);
+      const page = ctx.store.catalogue.listWorkspaces({ friendlyName: ctx.query.FriendlyName }, req);
       return {
-        body: renderPage(ctx, "workspaces", "/v1/Workspaces", filtersOf(ctx, ["FriendlyName"]), req, page, (w) =>
+        body: renderPage(ctx, { key: "workspaces", path: "/v1/Workspaces", filters: filtersOf(ctx, ["FriendlyName"]), req, page }, (w) =>
           renderWorkspace(ctx, w),
         ),
       };
@@ -170,7 +170,7 @@ export const TWILIO_ROUTES: readonly TwilioRoute[] = [
     operationId: "CreateWorkspace",
     form: ["FriendlyName", "EventCallbackUrl", "EventsFilter", "MultiTaskEnabled", "PrioritizeQueueOrder"],
     handler(ctx) {
-      const created = ctx.store.createWorkspace({
+      const created = ctx.store.catalogue.createWorkspace({
         friendlyName: ctx.form.FriendlyName,
         eventCallbackUrl: ctx.form.EventCallbackUrl,
         eventsFilter: ctx.form.EventsFilter,
@@ -198,14 +198,14 @@ export const TWILIO_ROUTES: readonly TwilioRoute[] = [
     handler(ctx) {
       const w = ws(ctx);
       const req = pageRequest(ctx);
-      const page = ctx.store.listActivities(
+      const page = ctx.store.catalogue.listActivities(
         w,
         { friendlyName: ctx.query.FriendlyName, available: availableFilter(ctx.query.Available) },
         req,
       );
       const path = `/v1/Workspaces/${w.sid}/Activities`;
       return {
-        body: renderPage(ctx, "activities", path, filtersOf(ctx, ["FriendlyName", "Available"]), req, page, (a) =>
+        body: renderPage(ctx, { key: "activities", path, filters: filtersOf(ctx, ["FriendlyName", "Available"]), req, page }, (a) =>
           renderActivity(ctx, w, a),
         ),
       };
@@ -217,7 +217,7 @@ export const TWILIO_ROUTES: readonly TwilioRoute[] = [
     operationId: "FetchActivity",
     handler(ctx) {
       const w = ws(ctx);
-      return { body: renderActivity(ctx, w, ctx.store.activity(w, ctx.params.Sid!, ctx.path)) };
+      return { body: renderActivity(ctx, w, ctx.store.catalogue.activity(w, ctx.params.Sid!, ctx.path)) };
     },
   },
 
@@ -230,9 +230,9 @@ export const TWILIO_ROUTES: readonly TwilioRoute[] = [
     handler(ctx) {
       const w = ws(ctx);
       const req = pageRequest(ctx);
-      const page = ctx.store.listTaskChannels(w, req);
+      const page = ctx.store.catalogue.listTaskChannels(w, req);
       return {
-        body: renderPage(ctx, "channels", `/v1/Workspaces/${w.sid}/TaskChannels`, [], req, page, (tc) =>
+        body: renderPage(ctx, { key: "channels", path: `/v1/Workspaces/${w.sid}/TaskChannels`, filters: [], req, page }, (tc) =>
           renderTaskChannel(ctx, w, tc),
         ),
       };
@@ -244,7 +244,7 @@ export const TWILIO_ROUTES: readonly TwilioRoute[] = [
     operationId: "FetchTaskChannel",
     handler(ctx) {
       const w = ws(ctx);
-      return { body: renderTaskChannel(ctx, w, ctx.store.taskChannel(w, ctx.params.Sid!, ctx.path)) };
+      return { body: renderTaskChannel(ctx, w, ctx.store.catalogue.taskChannel(w, ctx.params.Sid!, ctx.path)) };
     },
   },
 
@@ -257,7 +257,7 @@ export const TWILIO_ROUTES: readonly TwilioRoute[] = [
     handler(ctx) {
       const w = ws(ctx);
       const req = pageRequest(ctx);
-      const page = ctx.store.listWorkers(
+      const page = ctx.store.workers.list(
         w,
         {
           activityName: ctx.query.ActivityName,
@@ -270,7 +270,7 @@ export const TWILIO_ROUTES: readonly TwilioRoute[] = [
       );
       const filters = filtersOf(ctx, ["ActivityName", "ActivitySid", "Available", "FriendlyName", "TargetWorkersExpression"]);
       return {
-        json: renderPageJson(ctx, "workers", `/v1/Workspaces/${w.sid}/Workers`, filters, req, page, (wk) =>
+        json: renderPageJson(ctx, { key: "workers", path: `/v1/Workspaces/${w.sid}/Workers`, filters, req, page }, (wk) =>
           workerListJson(ctx, w, wk),
         ),
       };
@@ -283,7 +283,7 @@ export const TWILIO_ROUTES: readonly TwilioRoute[] = [
     form: ["FriendlyName", "ActivitySid", "Attributes"],
     handler(ctx) {
       const w = ws(ctx);
-      const created = ctx.store.createWorker(w, {
+      const created = ctx.store.workers.create(w, {
         friendlyName: ctx.form.FriendlyName,
         activitySid: ctx.form.ActivitySid,
         attributes: ctx.form.Attributes,
@@ -309,7 +309,7 @@ export const TWILIO_ROUTES: readonly TwilioRoute[] = [
     handler(ctx) {
       const w = ws(ctx);
       const wk = worker(ctx, w, "Sid");
-      ctx.store.updateWorker(
+      ctx.store.workers.update(
         w,
         wk,
         {
@@ -329,7 +329,7 @@ export const TWILIO_ROUTES: readonly TwilioRoute[] = [
     operationId: "DeleteWorker",
     handler(ctx) {
       const w = ws(ctx);
-      ctx.store.deleteWorker(w, worker(ctx, w, "Sid"), ctx.header("if-match"));
+      ctx.store.workers.delete(w, worker(ctx, w, "Sid"), ctx.header("if-match"));
       return { status: 204 };
     },
   },
@@ -344,9 +344,9 @@ export const TWILIO_ROUTES: readonly TwilioRoute[] = [
       const w = ws(ctx);
       const wk = worker(ctx, w, "WorkerSid");
       const req = pageRequest(ctx);
-      const page = ctx.store.listWorkerChannels(wk, req);
+      const page = ctx.store.workers.listChannels(wk, req);
       const path = `/v1/Workspaces/${w.sid}/Workers/${wk.sid}/Channels`;
-      return { body: renderPage(ctx, "channels", path, [], req, page, (ch) => renderWorkerChannel(ctx, w, wk, ch)) };
+      return { body: renderPage(ctx, { key: "channels", path, filters: [], req, page }, (ch) => renderWorkerChannel(ctx, w, wk, ch)) };
     },
   },
   {
@@ -356,7 +356,7 @@ export const TWILIO_ROUTES: readonly TwilioRoute[] = [
     handler(ctx) {
       const w = ws(ctx);
       const wk = worker(ctx, w, "WorkerSid");
-      return { body: renderWorkerChannel(ctx, w, wk, ctx.store.workerChannel(w, wk, ctx.params.Sid!, ctx.path)) };
+      return { body: renderWorkerChannel(ctx, w, wk, ctx.store.workers.channel(w, wk, ctx.params.Sid!, ctx.path)) };
     },
   },
   {
@@ -367,8 +367,8 @@ export const TWILIO_ROUTES: readonly TwilioRoute[] = [
     handler(ctx) {
       const w = ws(ctx);
       const wk = worker(ctx, w, "WorkerSid");
-      const ch = ctx.store.workerChannel(w, wk, ctx.params.Sid!, ctx.path);
-      ctx.store.updateWorkerChannel(ch, {
+      const ch = ctx.store.workers.channel(w, wk, ctx.params.Sid!, ctx.path);
+      ctx.store.workers.updateChannel(ch, {
         capacity: ctx.form.Capacity === undefined ? undefined : parseIntParam("Capacity", ctx.form.Capacity),
         available: parseBoolParam("Available", ctx.form.Available),
       });
@@ -386,10 +386,10 @@ export const TWILIO_ROUTES: readonly TwilioRoute[] = [
       const w = ws(ctx);
       const wk = worker(ctx, w, "WorkerSid");
       const req = pageRequest(ctx);
-      const page = ctx.store.listWorkerReservations(w, wk.sid, { status: ctx.query.ReservationStatus }, req);
+      const page = ctx.store.reservations.list(w, wk.sid, { status: ctx.query.ReservationStatus }, req);
       const path = `/v1/Workspaces/${w.sid}/Workers/${wk.sid}/Reservations`;
       return {
-        body: renderPage(ctx, "reservations", path, filtersOf(ctx, ["ReservationStatus"]), req, page, (r) =>
+        body: renderPage(ctx, { key: "reservations", path, filters: filtersOf(ctx, ["ReservationStatus"]), req, page }, (r) =>
           renderWorkerReservation(ctx, w, wk, r),
         ),
       };
@@ -402,7 +402,7 @@ export const TWILIO_ROUTES: readonly TwilioRoute[] = [
     handler(ctx) {
       const w = ws(ctx);
       const wk = worker(ctx, w, "WorkerSid");
-      const r = ctx.store.workerReservation(w, wk.sid, ctx.params.Sid!, ctx.path);
+      const r = ctx.store.reservations.get(w, wk.sid, ctx.params.Sid!, ctx.path);
       return { body: renderWorkerReservation(ctx, w, wk, r) };
     },
   },
@@ -430,7 +430,7 @@ export const TWILIO_ROUTES: readonly TwilioRoute[] = [
       const workers =
         name === undefined
           ? w.workers
-          : ctx.store.listWorkers(w, { friendlyName: name }, { pageSize: Number.MAX_SAFE_INTEGER, page: 0 }).items;
+          : ctx.store.workers.list(w, { friendlyName: name }, { pageSize: Number.MAX_SAFE_INTEGER, page: 0 }).items;
       return { body: renderWorkersStatistics(ctx, w, workers, statsWindow(ctx)) };
     },
   },

@@ -340,4 +340,25 @@ describe("state file", () => {
       await second.close();
     }
   });
+
+  it("keeps reservations: a busy worker is still busy after a restart, and idle clears it", async () => {
+    const file = join(dir, "busy.json");
+    const first = await startEmulator({ statePath: file });
+    const [sid] = first.control.seedWorkers([{ friendlyName: "agent" }]);
+    const busy = first.control.markBusy(sid!, { channel: "chat" });
+    await first.close();
+
+    const second = await startEmulator({ statePath: file });
+    try {
+      expect(second.control.busy("AGENT")).toEqual({
+        workerSid: sid,
+        busy: true,
+        reservations: [{ sid: busy.reservationSid, status: "accepted", taskSid: busy.taskSid, taskChannel: "chat" }],
+      });
+      expect(second.control.markIdle(sid!)).toEqual({ cleared: 1 });
+      expect(second.control.busy(sid!).busy).toBe(false);
+    } finally {
+      await second.close();
+    }
+  });
 });
