@@ -8,8 +8,8 @@ import { startEmulator, type SeedWorkerSpec } from "../emulator";
 import { audit } from "../src/brownfield/audit";
 import { scanWorkspace } from "../src/brownfield/scan";
 import { flexIdentity } from "../src/flex/identity";
-import { createClient } from "../src/twilio/client";
 import { TaskRouter } from "../src/twilio/taskrouter";
+import { emulatorClient } from "../testing/emulator-client";
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -53,16 +53,7 @@ async function main() {
 
   for (const concurrency of CONCURRENCY) {
     emu.control.resetCounters();
-    const client = createClient({
-      accountSid: emu.accountSid,
-      username: emu.accountSid,
-      password: emu.authToken,
-      authKind: "auth-token",
-      baseUrl: emu.url,
-      concurrency,
-      timeoutMs: 30_000,
-      maxRetries: 5,
-    });
+    const client = emulatorClient(emu, { concurrency, timeoutMs: 30_000, maxRetries: 5 });
     const started = process.hrtime.bigint();
     const scan = await scanWorkspace(new TaskRouter(client), "Flex Task Assignment", { concurrency });
     const scanMs = Number(process.hrtime.bigint() - started) / 1e6;

@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { cpus, loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { DEV_CREDENTIALS, startEmulator } from "../emulator";
-import { createTwilioClient } from "../src/twilio/base-url";
+import { emulatorSdk } from "../testing/emulator-client";
 
 const { values } = parseArgs({
   options: {
@@ -154,7 +154,7 @@ async function main() {
     }
 
     // The official SDK (page + nextPage), as the provider uses it.
-    const client = createTwilioClient({ username: creds.accountSid, password: creds.authToken, baseUrl: emu.url });
+    const client = emulatorSdk({ ...creds, url: emu.url });
     const workers = client.taskrouter.v1.workspaces(emu.workspaceSid).workers;
     const sdkWalk = async (): Promise<number[]> => {
       const times: number[] = [];

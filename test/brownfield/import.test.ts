@@ -12,8 +12,7 @@ import { runImport } from "../../src/cli/commands/import";
 import { desiredWorker } from "../../src/flex/worker-model";
 import { WorkerProvider } from "../../src/provider/worker-impl";
 import { loadRoster } from "../../src/roster";
-import { createClient } from "../../src/twilio/client";
-import { TaskRouter } from "../../src/twilio/taskrouter";
+import { emulatorTaskRouter } from "../../testing/emulator-client";
 import { captureIO, emulatorEnv, seededEmulator, type Seeded } from "./harness";
 
 let s: Seeded;
@@ -99,18 +98,7 @@ describe("flex-roster import on a messy workspace", () => {
   // Last: it changes the workspace.
   it("adopting the roster through the provider creates only the corrupted agents' workers", async () => {
     const roster = loadRoster(file);
-    const tr = new TaskRouter(
-      createClient({
-        accountSid: s.emu.accountSid,
-        username: s.emu.accountSid,
-        password: s.emu.authToken,
-        authKind: "auth-token",
-        baseUrl: s.emu.url,
-        concurrency: 8,
-        timeoutMs: 10_000,
-        maxRetries: 3,
-      }),
-    );
+    const tr = emulatorTaskRouter(s.emu, { concurrency: 8, timeoutMs: 10_000 });
     const provider = new WorkerProvider(tr);
     s.emu.control.resetCounters();
     // What `pulumi up` does for resources not yet in state: create (= create-or-adopt).

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import twilio from "twilio";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startEmulator, type Emulator } from "../../emulator";
-import { createTwilioClient } from "../../src/twilio/base-url";
+import { emulatorSdk } from "../../testing/emulator-client";
 
 let emu: Emulator;
 let client: twilio.Twilio;
@@ -43,7 +43,7 @@ async function timed<T>(f: () => Promise<T>): Promise<[T, number]> {
 
 beforeAll(async () => {
   emu = await startEmulator();
-  client = createTwilioClient({ username: emu.accountSid, password: emu.authToken, baseUrl: emu.url });
+  client = emulatorSdk(emu);
 });
 afterAll(() => emu.close());
 beforeEach(() => emu.control.reset());
@@ -313,7 +313,7 @@ describe("state file", () => {
   it("is written after writes (debounced) and on close, and loaded on start", async () => {
     const file = join(dir, "state.json");
     const first = await startEmulator({ statePath: file });
-    const c1 = createTwilioClient({ username: first.accountSid, password: first.authToken, baseUrl: first.url });
+    const c1 = emulatorSdk(first);
     const w = await c1.taskrouter.v1.workspaces(first.workspaceSid).workers.create({
       friendlyName: "persisted",
       attributes: '{"k":"v"}',
@@ -328,7 +328,7 @@ describe("state file", () => {
     const second = await startEmulator({ statePath: file });
     try {
       expect(second.workspaceSid).toBe(wsSid);
-      const c2 = createTwilioClient({ username: second.accountSid, password: second.authToken, baseUrl: second.url });
+      const c2 = emulatorSdk(second);
       const ws = c2.taskrouter.v1.workspaces(second.workspaceSid);
       const again = await ws.workers(w.sid).fetch();
       expect(again.attributes).toBe('{"k":"v"}');

@@ -5,14 +5,14 @@
 import twilio from "twilio";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startEmulator, type Emulator } from "../../emulator";
-import { createTwilioClient } from "../../src/twilio/base-url";
+import { emulatorSdk } from "../../testing/emulator-client";
 
 let emu: Emulator;
 let client: twilio.Twilio;
 
 beforeAll(async () => {
   emu = await startEmulator();
-  client = createTwilioClient({ username: emu.accountSid, password: emu.authToken, baseUrl: emu.url });
+  client = emulatorSdk(emu);
 });
 afterAll(() => emu.close());
 beforeEach(() => emu.control.reset());

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type Emulator } from "../../emulator";
 import { RateLimiter } from "../../emulator/rate-limit";
-import { createClient } from "../../src/twilio/client";
+import { emulatorClient } from "../../testing/emulator-client";
 
 describe("RateLimiter (unit, fake clock)", () => {
   it("admits a second's worth at once, then refuses with Retry-After until tokens refill", () => {
@@ -95,16 +95,7 @@ describe("the provider's HTTP client under the limit", () => {
   it("absorbs the 429s: 16 requests at concurrency 8 under 2 per second all succeed", async () => {
     // The first 8 arrive together against a bucket of 2: some are refused however slow the machine.
     emu = await startEmulator({ rateLimitRps: 2 });
-    const client = createClient({
-      accountSid: emu.accountSid,
-      username: emu.accountSid,
-      password: emu.authToken,
-      baseUrl: emu.url,
-      concurrency: 8,
-      timeoutMs: 10_000,
-      maxRetries: 8,
-      authKind: "auth-token",
-    });
+    const client = emulatorClient(emu, { concurrency: 8, timeoutMs: 10_000, maxRetries: 8 });
     const ws = client.twilio.taskrouter.v1.workspaces(emu.workspaceSid);
     const results = await Promise.all(Array.from({ length: 16 }, () => ws.fetch().then((w) => w.sid)));
     expect(results.every((s) => s === emu.workspaceSid)).toBe(true);

@@ -1,10 +1,10 @@
 // The emulator through the official twilio SDK (unmodified), over HTTP, with
-// the SDK pointed at it by src/twilio/base-url.ts.
+// the SDK pointed at it by the project's client factory (testing/emulator-client.ts).
 
 import twilio from "twilio";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startEmulator, type Emulator } from "../../emulator";
-import { createTwilioClient } from "../../src/twilio/base-url";
+import { emulatorSdk } from "../../testing/emulator-client";
 
 let emu: Emulator;
 let client: twilio.Twilio;
@@ -26,7 +26,7 @@ async function rejection(p: Promise<unknown>): Promise<{ status: number; code?: 
 
 beforeAll(async () => {
   emu = await startEmulator();
-  client = createTwilioClient({ username: emu.accountSid, password: emu.authToken, baseUrl: emu.url });
+  client = emulatorSdk(emu);
 });
 afterAll(() => emu.close());
 beforeEach(() => emu.control.reset());
@@ -252,16 +252,11 @@ describe("worker channels", () => {
 
 describe("errors arrive as RestException with status and code", () => {
   it("401 for wrong credentials, API key credentials work", async () => {
-    const wrong = createTwilioClient({ username: emu.accountSid, password: "nope", baseUrl: emu.url });
+    const wrong = emulatorSdk(emu, { password: "nope" });
     const e = await rejection(wrong.taskrouter.v1.workspaces.list());
     expect(e).toMatchObject({ status: 401, code: 20003 });
 
-    const key = createTwilioClient({
-      username: emu.apiKeySid,
-      password: emu.apiKeySecret,
-      accountSid: emu.accountSid,
-      baseUrl: emu.url,
-    });
+    const key = emulatorSdk(emu, { authKind: "api-key", username: emu.apiKeySid, password: emu.apiKeySecret });
     expect((await key.taskrouter.v1.workspaces.list()).length).toBe(1);
   });
 
