@@ -29,6 +29,7 @@ import { flexIdentity } from "../src/flex/identity";
 import { runPulumiMeasured, type RunStats } from "../testing/run";
 import { createFlexStack, STACK, type FlexStack } from "../testing/flex-stack";
 import { ensurePulumi } from "../testing/pulumi-cli";
+import { BENCH_DEFAULTS, benchAgent, rosterYaml } from "../testing/roster-builders";
 
 const PHASES = ["up-empty", "noop-up", "noop-preview", "drift-preview", "drift-up", "roster-up"] as const;
 type Phase = (typeof PHASES)[number];
@@ -57,17 +58,12 @@ for (const p of SELECTED) if (!PHASES.includes(p)) throw new Error(`unknown phas
 const email = (i: number) => `agent.${String(i).padStart(5, "0")}+flex@acme-corp.com`;
 
 function roster(n: number, change = false): string {
-  const lines = ["workspace: Flex Task Assignment", "defaults: { roles: [agent], skills: [support], channels: { chat: 2, voice: 1 } }", "agents:"];
   // The 10 roster changes: the last 3 agents removed, 4 new ones, 3 full names edited.
   const count = change ? n - 3 : n;
-  for (let i = 0; i < count; i++) {
-    lines.push(`  - email: ${email(i)}`);
-    lines.push(`    fullName: Agent ${i}${change && i % Math.max(1, Math.floor(n / 3)) === 1 ? " (renamed)" : ""}`);
-    if (i % 3 === 0) lines.push("    skills: [support, sales]\n    levels: { sales: 3 }");
-    if (i % 5 === 0) lines.push("    attributes: { team: emea, location: Lisbon }");
-  }
-  if (change) for (let i = n; i < n + 4; i++) lines.push(`  - email: ${email(i)}\n    fullName: New Agent ${i}`);
-  return lines.join("\n") + "\n";
+  const renamed = (i: number) => change && i % Math.max(1, Math.floor(n / 3)) === 1;
+  const agents = Array.from({ length: count }, (_, i) => benchAgent(i, email(i), `Agent ${i}${renamed(i) ? " (renamed)" : ""}`));
+  if (change) for (let i = n; i < n + 4; i++) agents.push({ email: email(i), fullName: `New Agent ${i}` });
+  return rosterYaml(agents, { defaults: BENCH_DEFAULTS });
 }
 
 interface PhaseResult {

@@ -18,6 +18,7 @@ import { flexIdentity } from "../src/flex/identity";
 import { killRerunTrial, saveState, type TrialResult } from "../testing/kill-rerun";
 import { createFlexStack, STACK } from "../testing/flex-stack";
 import { ensurePulumi } from "../testing/pulumi-cli";
+import { BENCH_DEFAULTS, rosterYaml } from "../testing/roster-builders";
 
 const { values: argv } = parseArgs({
   options: { agents: { type: "string" }, trials: { type: "string" }, "latency-ms": { type: "string" }, seed: { type: "string" } },
@@ -40,9 +41,10 @@ const random = () => {
 async function main() {
   await ensurePulumi();
   const emails = Array.from({ length: N }, (_, i) => `kill.${String(i).padStart(5, "0")}@acme-corp.com`);
-  const roster =
-    "workspace: Flex Task Assignment\ndefaults: { roles: [agent], skills: [support], channels: { chat: 2, voice: 1 } }\nagents:\n" +
-    emails.map((e, i) => `  - email: ${e}\n    fullName: Agent ${i}\n`).join("");
+  const roster = rosterYaml(
+    emails.map((e, i) => ({ email: e, fullName: `Agent ${i}` })),
+    { defaults: BENCH_DEFAULTS },
+  );
   const emulator = await startEmulator({ latencyMs: LATENCY });
   const stack = await createFlexStack({ roster, emulator });
   const trialStack = { dir: stack.dir, env: stack.env, stackName: STACK, emulator, pulumi: (x: string[]) => stack.pulumi(x) };

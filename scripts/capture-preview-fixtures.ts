@@ -19,17 +19,11 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { createFlexStack, type FlexStack } from "../testing/flex-stack";
 import { ensurePulumi, REPO_ROOT } from "../testing/pulumi-cli";
+import { AGENT_DEFAULTS, rosterYaml as buildRoster, type RosterAgent } from "../testing/roster-builders";
 
 const OUT_DIR = path.join(REPO_ROOT, "test", "fixtures", "preview");
 
-interface Agent {
-  email: string;
-  fullName: string;
-  skills?: string[];
-  roles?: string[];
-  channels?: Record<string, number>;
-  attributes?: Record<string, string>;
-}
+type Agent = RosterAgent;
 
 const BASE: Agent[] = [
   { email: "bob@acme.com", fullName: "Bob Builder", roles: ["agent", "supervisor"], skills: ["sales", "support"], channels: { chat: 3 }, attributes: { team: "emea" } },
@@ -39,21 +33,7 @@ const BASE: Agent[] = [
   { email: "amara.okafor@acme-corp.com", fullName: "Amara Okafor", skills: ["support", "billing"] },
 ];
 
-function rosterYaml(agents: Agent[], extra = ""): string {
-  const lines = [
-    "workspace: Flex Task Assignment",
-    "defaults: { roles: [agent], channels: { chat: 2, voice: 1 } }",
-    "agents:",
-  ];
-  for (const a of agents) {
-    lines.push(`  - email: ${a.email}`, `    fullName: ${a.fullName}`);
-    if (a.roles) lines.push(`    roles: [${a.roles.join(", ")}]`);
-    if (a.skills) lines.push(`    skills: [${a.skills.join(", ")}]`);
-    if (a.channels) lines.push(`    channels: { ${Object.entries(a.channels).map(([k, v]) => `${k}: ${v}`).join(", ")} }`);
-    if (a.attributes) lines.push(`    attributes: { ${Object.entries(a.attributes).map(([k, v]) => `${k}: ${v}`).join(", ")} }`);
-  }
-  return lines.join("\n") + "\n" + extra;
-}
+const rosterYaml = (agents: readonly Agent[]) => buildRoster(agents, { defaults: AGENT_DEFAULTS });
 
 const withChannels = (agents: Agent[], email: string, channels: Record<string, number>) =>
   agents.map((a) => (a.email === email ? { ...a, channels: { ...a.channels, ...channels } } : a));

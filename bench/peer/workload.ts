@@ -7,23 +7,14 @@ import { parseRoster } from "../../src/roster";
 import { managedAttributes } from "../../src/flex/attributes";
 import { desiredWorker } from "../../src/flex/worker-model";
 import type { AgentSpec } from "../../src/flex/types";
+import { BENCH_DEFAULTS, benchAgent, rosterYaml as buildRoster } from "../../testing/roster-builders";
 
 export const WORKER_RESOURCE = "twilio_taskrouter_workspaces_workers_v1";
 
 /** A roster of n agents, shaped like bench/core.ts's: defaults plus some per-agent skills, levels and attributes. */
 export function rosterYaml(n: number, workspace = "Flex Task Assignment"): string {
-  const lines = [
-    `workspace: ${workspace}`,
-    "defaults: { roles: [agent], skills: [support], channels: { chat: 2, voice: 1 } }",
-    "agents:",
-  ];
-  for (let i = 0; i < n; i++) {
-    lines.push(`  - email: agent.${String(i).padStart(4, "0")}+flex@acme-corp.com`);
-    lines.push(`    fullName: Agent ${i}`);
-    if (i % 3 === 0) lines.push("    skills: [support, sales]\n    levels: { sales: 3 }");
-    if (i % 5 === 0) lines.push("    attributes: { team: emea, location: Lisbon }");
-  }
-  return lines.join("\n") + "\n";
+  const agents = Array.from({ length: n }, (_, i) => benchAgent(i, `agent.${String(i).padStart(4, "0")}+flex@acme-corp.com`));
+  return buildRoster(agents, { workspace, defaults: BENCH_DEFAULTS });
 }
 
 export function rosterAgents(yaml: string): { workspace: string; agents: AgentSpec[] } {

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CORPUS } from "../fixtures/bad-rosters";
 import { createFlexStack, type FlexStack } from "../../testing/flex-stack";
 import { ensurePulumi, ENSURE_PULUMI_TIMEOUT_MS } from "../../testing/pulumi-cli";
+import { rosterYaml } from "../../testing/roster-builders";
 
 const FROM_CORPUS = [
   "75-char email: derived identity too long",
@@ -21,8 +22,7 @@ const FROM_CORPUS = [
   "zero-width space in an email",
 ];
 
-const good = (n: number, extra = "") =>
-  "workspace: Flex Task Assignment\nagents:\n" + Array.from({ length: n }, (_, i) => `  - email: ok${i}@acme.com\n`).join("") + extra;
+const good = (n: number, extra = "") => rosterYaml(Array.from({ length: n }, (_, i) => ({ email: `ok${i}@acme.com` }))) + extra;
 
 interface CliCase {
   name: string;

@@ -8,12 +8,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { flexIdentity } from "../../src/flex/identity";
 import { createFlexStack, type FlexStack } from "../../testing/flex-stack";
 import { ensurePulumi, ENSURE_PULUMI_TIMEOUT_MS } from "../../testing/pulumi-cli";
+import { AGENT_DEFAULTS, rosterYaml } from "../../testing/roster-builders";
 
 const N = 12;
 const emails = Array.from({ length: N }, (_, i) => `fast.${i}@acme.com`);
-const ROSTER =
-  "workspace: Flex Task Assignment\ndefaults: { roles: [agent], channels: { chat: 2, voice: 1 } }\nagents:\n" +
-  emails.map((e) => `  - email: ${e}\n    fullName: Fast ${e.split("@")[0]}\n`).join("");
+const ROSTER = rosterYaml(
+  emails.map((e) => ({ email: e, fullName: `Fast ${e.split("@")[0]}` })),
+  { defaults: AGENT_DEFAULTS },
+);
 const FETCH = "GET /v1/Workspaces/:WorkspaceSid/Workers/:Sid";
 const LIST = "GET /v1/Workspaces/:WorkspaceSid/Workers";
 const CHANNELS = "GET /v1/Workspaces/:WorkspaceSid/Workers/:WorkerSid/Channels";

@@ -18,6 +18,7 @@ import { startEmulator, type Emulator } from "../../emulator";
 import type { FaultSpec } from "../../emulator/control";
 import { createFlexStack, STACK, type FlexStack } from "../../testing/flex-stack";
 import { baseEnv, ensurePulumi, ENSURE_PULUMI_TIMEOUT_MS, PULUMI_SCRIPT, type RunResult } from "../../testing/pulumi-cli";
+import { rosterYaml } from "../../testing/roster-builders";
 
 const CREATE = "POST /v1/Workspaces/:WorkspaceSid/Workers";
 const UPDATE = "POST /v1/Workspaces/:WorkspaceSid/Workers/:Sid";
@@ -29,8 +30,8 @@ const identity = (n: number) => `agent${n}_40acme_2Ecom`;
 
 /** Roster of agents `ids`; `renamed` gets a new fullName (an update). */
 function roster(ids: number[], renamed: number, version: number): string {
-  const agents = ids.map((n) => `  - email: ${email(n)}\n    fullName: Agent ${n}${n === renamed ? ` v${version}` : ""}\n`);
-  return `workspace: Flex Task Assignment\ndefaults: { channels: { chat: 2 } }\nagents:\n${agents.join("")}`;
+  const agents = ids.map((n) => ({ email: email(n), fullName: `Agent ${n}${n === renamed ? ` v${version}` : ""}` }));
+  return rosterYaml(agents, { defaults: "{ channels: { chat: 2 } }" });
 }
 
 interface Row {

@@ -6,10 +6,11 @@ import { spawn } from "node:child_process";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createFlexStack, STACK, type FlexStack } from "../../testing/flex-stack";
 import { ensurePulumi, ENSURE_PULUMI_TIMEOUT_MS, PULUMI_SCRIPT, baseEnv } from "../../testing/pulumi-cli";
+import { rosterYaml } from "../../testing/roster-builders";
 
 function roster(n: number): string {
-  const agents = Array.from({ length: n }, (_, i) => `  - email: agent${i}@acme.com\n    fullName: Agent ${i}\n`);
-  return `workspace: Flex Task Assignment\ndefaults: { channels: { chat: 2, voice: 1 } }\nagents:\n${agents.join("")}`;
+  const agents = Array.from({ length: n }, (_, i) => ({ email: `agent${i}@acme.com`, fullName: `Agent ${i}` }));
+  return rosterYaml(agents, { defaults: "{ channels: { chat: 2, voice: 1 } }" });
 }
 
 let stack: FlexStack | undefined;

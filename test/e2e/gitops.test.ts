@@ -13,17 +13,17 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createFlexStack, STACK, type FlexStack } from "../../testing/flex-stack";
 import { describeRun, ensurePulumi, ENSURE_PULUMI_TIMEOUT_MS, REPO_ROOT, runCommand, type RunResult } from "../../testing/pulumi-cli";
+import { AGENT_DEFAULTS, agentYaml, rosterYaml } from "../../testing/roster-builders";
 
 const BIN = path.join(REPO_ROOT, "bin", "flex-roster");
 
 const AGENTS = {
-  bob: "  - email: bob@acme.com\n    fullName: Bob Builder\n    skills: [sales, support]\n    channels: { chat: 3 }\n",
-  maria: "  - email: maria@acme.com\n    fullName: Maria Garcia\n    skills: [support]\n",
-  jl: "  - email: jean-luc@acme.com\n    fullName: Jean-Luc Picard\n",
-  tk: "  - email: tk@acme.com\n    fullName: Tomasz Kowalski\n",
+  bob: agentYaml({ email: "bob@acme.com", fullName: "Bob Builder", skills: ["sales", "support"], channels: { chat: 3 } }),
+  maria: agentYaml({ email: "maria@acme.com", fullName: "Maria Garcia", skills: ["support"] }),
+  jl: agentYaml({ email: "jean-luc@acme.com", fullName: "Jean-Luc Picard" }),
+  tk: agentYaml({ email: "tk@acme.com", fullName: "Tomasz Kowalski" }),
 };
-const HEAD = "workspace: Flex Task Assignment\ndefaults: { roles: [agent], channels: { chat: 2, voice: 1 } }\nagents:\n";
-const roster = (...agents: string[]) => HEAD + agents.join("");
+const roster = (...agents: string[]) => rosterYaml(agents, { defaults: AGENT_DEFAULTS });
 
 const BOB = "bob_40acme_2Ecom";
 
@@ -68,7 +68,7 @@ afterAll(async () => {
 
 describe("GitOps flow on the emulator", { timeout: 600_000 }, () => {
   it("1. a roster change on a branch: the PR report has exactly the expected rows", async () => {
-    const newHire = "  - email: new.hire@acme.com\n    fullName: Nia Hire\n    channels: { chat: 1 }\n";
+    const newHire = agentYaml({ email: "new.hire@acme.com", fullName: "Nia Hire", channels: { chat: 1 } });
     await stack.writeRoster(roster(AGENTS.bob.replace("chat: 3", "chat: 4"), AGENTS.maria, AGENTS.jl, newHire));
     const r = await cli(["preview"]);
     expect(r.code, r.describe()).toBe(0);
