@@ -3,8 +3,7 @@
  * benchmarks). See emulator/README.md.
  *
  *   const emu = await startEmulator();
- *   const client = createTwilioClient({ username: emu.accountSid, password: emu.authToken,
- *                                       accountSid: emu.accountSid, baseUrl: emu.url });
+ *   const client = emulatorSdk(emu); // testing/emulator-client.ts
  *   ...
  *   await emu.close();
  */
