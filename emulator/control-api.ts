@@ -10,7 +10,7 @@ import {
   type FaultSpec,
   type LatencyConfig,
 } from "./control";
-import { TwilioApiError } from "./errors";
+import { Errors, TwilioApiError } from "./errors";
 import { disableSkill, secondChat, ssoSignIn, type ChatResult, type SsoClaims, type SsoResult } from "./flex";
 import { RateLimiter, type RateLimitConfig } from "./rate-limit";
 import { snapshotOf, type StoreSnapshot } from "./persist";
@@ -132,7 +132,7 @@ export function createControlApi(
     },
     secondChat: (username, opts) => secondChat(store, workspace(opts), username),
     seedWorkers(specs, opts) {
-      if (!Array.isArray(specs)) throw new TwilioApiError(400, 20001, "seed body must be an array of workers");
+      if (!Array.isArray(specs)) throw Errors.badRequest("seed body must be an array of workers");
       return store.workers.seed(workspace(opts), specs).map((w) => w.sid);
     },
     dump: () => structuredClone(snapshotOf(store)),

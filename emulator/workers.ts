@@ -5,7 +5,7 @@
  */
 
 import type { Catalogue } from "./catalogue";
-import { Errors, orNotFound, TwilioApiError } from "./errors";
+import { Errors, orNotFound } from "./errors";
 import { compileExpression, type ExpressionSubject } from "./expression";
 import { lowerBound, paginate, type PageRequest, type PageResult } from "./paging";
 import {
@@ -199,9 +199,7 @@ export class Workers {
     this.checkIfMatch(w, ifMatch);
     const active = this.reservations.active(ws, w.sid);
     if (active.length > 0 && this.ctx.options.rejectDeleteWhenBusy) {
-      throw new TwilioApiError(
-        400,
-        20001,
+      throw Errors.badRequest(
         `Worker ${w.sid} cannot be deleted: it has ${active.length} active reservation(s) or assigned task(s)`,
       );
     }
