@@ -7,9 +7,9 @@
 import { startEmulator, type SeedWorkerSpec } from "../emulator";
 import { audit } from "../src/brownfield/audit";
 import { scanWorkspace } from "../src/brownfield/scan";
-import { flexIdentity } from "../src/flex/identity";
 import { TaskRouter } from "../src/twilio/taskrouter";
 import { emulatorClient } from "../testing/emulator-client";
+import { signedInWorker } from "../testing/flex-workers";
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -23,20 +23,9 @@ const CONCURRENCY = arg("concurrency", "8,32").split(",").map(Number);
 /** Mostly healthy Flex workers; every 50th has a seed-style contact_uri, every 200th bad JSON. */
 function workspace(n: number): SeedWorkerSpec[] {
   return Array.from({ length: n }, (_, i) => {
-    const email = `agent${i}@acme.com`;
-    const id = flexIdentity(email);
-    const attributes =
-      i % 200 === 199
-        ? '{"contact_uri": '
-        : JSON.stringify({
-            contact_uri: i % 50 === 49 ? `client:agent${i}` : `client:${id}`,
-            email,
-            full_name: `Agent ${i}`,
-            roles: ["agent"],
-            routing: { skills: ["support"], levels: { support: 3 } },
-            image_url: "https://example.invalid/a.png",
-          });
-    return { friendlyName: id, attributes, channels: { chat: { capacity: i % 100 === 0 ? 1 : 2 } } };
+    const agent = { email: `agent${i}@acme.com`, fullName: `Agent ${i}`, levels: { support: 3 }, imageUrl: "https://example.invalid/a.png" };
+    const spec = signedInWorker(agent, { chat: i % 100 === 0 ? 1 : 2 }, i % 50 === 49 ? { contact_uri: `client:agent${i}` } : {});
+    return i % 200 === 199 ? { ...spec, attributes: '{"contact_uri": ' } : spec;
   });
 }
 

@@ -7,6 +7,7 @@ import type { SeedWorkerSpec } from "../../emulator";
 import type { FindingCode } from "../../src/brownfield/audit";
 import type { Plan } from "../../src/brownfield/roster-gen";
 import { flexIdentity } from "../../src/flex/identity";
+import { signedInAttributes } from "../../testing/flex-workers";
 
 export interface Planted {
   spec: SeedWorkerSpec;
@@ -25,16 +26,15 @@ function channels(chat: number, voice = 1) {
 
 /** Attributes Flex (plus an SSO mapping and the team) would hold for a signed-in agent. */
 function flexAttributes(email: string, i: number, over: Record<string, unknown> = {}) {
-  const identity = flexIdentity(email);
-  const supervisor = i % 10 === 0;
   const skills = i % 3 === 0 ? ["support", "sales"] : ["support"];
   return {
-    contact_uri: `client:${identity}`,
-    email,
-    full_name: `Agent ${i}`,
-    image_url: `https://example.invalid/avatars/${i}.png`,
-    roles: supervisor ? ["agent", "supervisor"] : ["agent"],
-    routing: { skills, levels: Object.fromEntries(skills.map((s) => [s, s === "support" ? 3 : 1 + (i % 4)])) },
+    ...signedInAttributes({
+      email,
+      fullName: `Agent ${i}`,
+      roles: i % 10 === 0 ? ["agent", "supervisor"] : ["agent"],
+      levels: Object.fromEntries(skills.map((s) => [s, s === "support" ? 3 : 1 + (i % 4)])),
+      imageUrl: `https://example.invalid/avatars/${i}.png`,
+    }),
     team: TEAMS[i % TEAMS.length],
     ...(i % 7 === 0 ? { disabled_skills: { skills: [], levels: {} } } : {}),
     ...over,

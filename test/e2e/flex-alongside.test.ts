@@ -14,24 +14,18 @@ import { runImport } from "../../src/cli/commands/import";
 import { reportFromPreviewJson } from "../../src/cli/report";
 import { captureIO, emulatorEnv } from "../brownfield/harness";
 import { createFlexStack, type FlexStack } from "../../testing/flex-stack";
+import { signedInWorker } from "../../testing/flex-workers";
 import { ensurePulumi, ENSURE_PULUMI_TIMEOUT_MS } from "../../testing/pulumi-cli";
 
 const ANN = "ann_40acme_2Ecom";
 const BOB = "bob_40acme_2Ecom";
 const PAT = "pat_40acme_2Ecom";
 /** What an SSO tenant's workers look like: Flex created them at sign-in; an admin gave them skills. */
-const flexWorker = (login: string, identity: string, fullName: string, skills: string[]) => ({
-  friendlyName: identity,
-  attributes: {
-    contact_uri: `client:${identity}`,
-    email: login,
-    full_name: fullName,
-    roles: ["agent"],
-    routing: { skills, levels: Object.fromEntries(skills.map((s) => [s, 2])) },
-    image_url: `https://example.invalid/${identity}.png`,
-  },
-  channels: { chat: { capacity: 2 }, voice: { capacity: 1 } },
-});
+const flexWorker = (login: string, identity: string, fullName: string, skills: string[]) =>
+  signedInWorker(
+    { email: login, fullName, levels: Object.fromEntries(skills.map((s) => [s, 2])), imageUrl: `https://example.invalid/${identity}.png` },
+    { chat: 2, voice: 1 },
+  );
 
 let stack: FlexStack;
 let imported = "";
