@@ -6,9 +6,10 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import twilio from "twilio";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type Emulator } from "../../emulator";
 import { emulatorSdk } from "../../testing/emulator-client";
+import { useEmulator } from "../../testing/emulator-fixture";
 
 let emu: Emulator;
 let client: twilio.Twilio;
@@ -41,12 +42,10 @@ async function timed<T>(f: () => Promise<T>): Promise<[T, number]> {
   return [v, performance.now() - t0];
 }
 
-beforeAll(async () => {
-  emu = await startEmulator();
-  client = emulatorSdk(emu);
+useEmulator((e, sdk) => {
+  emu = e;
+  client = sdk;
 });
-afterAll(() => emu.close());
-beforeEach(() => emu.control.reset());
 
 describe("faults by count", () => {
   it("429 on the next N matching requests, with Twilio's body and Retry-After; other routes unaffected", async () => {

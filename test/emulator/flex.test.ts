@@ -3,19 +3,17 @@
 // users' actions of the control API over HTTP.
 
 import twilio from "twilio";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startEmulator, type Emulator } from "../../emulator";
-import { emulatorSdk } from "../../testing/emulator-client";
+import { describe, expect, it } from "vitest";
+import type { Emulator } from "../../emulator";
+import { useEmulator } from "../../testing/emulator-fixture";
 
 let emu: Emulator;
 let client: twilio.Twilio;
 
-beforeAll(async () => {
-  emu = await startEmulator();
-  client = emulatorSdk(emu);
+useEmulator((e, sdk) => {
+  emu = e;
+  client = sdk;
 });
-afterAll(() => emu.close());
-beforeEach(() => emu.control.reset());
 
 async function control(path: string, body: unknown) {
   const res = await fetch(`${emu.url}/__emulator/workspaces/default${path}`, {

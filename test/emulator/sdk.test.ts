@@ -2,9 +2,10 @@
 // the SDK pointed at it by the project's client factory (testing/emulator-client.ts).
 
 import twilio from "twilio";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startEmulator, type Emulator } from "../../emulator";
+import { describe, expect, it } from "vitest";
+import type { Emulator } from "../../emulator";
 import { emulatorSdk } from "../../testing/emulator-client";
+import { useEmulator } from "../../testing/emulator-fixture";
 
 let emu: Emulator;
 let client: twilio.Twilio;
@@ -24,12 +25,10 @@ async function rejection(p: Promise<unknown>): Promise<{ status: number; code?: 
   throw new Error("expected the request to fail");
 }
 
-beforeAll(async () => {
-  emu = await startEmulator();
-  client = emulatorSdk(emu);
+useEmulator((e, sdk) => {
+  emu = e;
+  client = sdk;
 });
-afterAll(() => emu.close());
-beforeEach(() => emu.control.reset());
 
 describe("workspace defaults", () => {
   it("has one Flex Task Assignment workspace with the default activities and task channels", async () => {
