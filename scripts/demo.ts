@@ -7,7 +7,7 @@ import { spawn } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import * as path from "node:path";
 import { startEmulator } from "../emulator";
-import { createTwilioClient } from "../src/twilio/base-url";
+import { createClient } from "../src/twilio/client";
 
 const ROOT = path.resolve(__dirname, "..");
 const PORT = Number(process.env.FLEX_ROSTER_DEMO_PORT ?? 4010); // Pulumi.dev.yaml points here
@@ -67,7 +67,7 @@ async function main() {
   const backend = path.join(ROOT, ".pulumi-state", "demo");
   mkdirSync(backend, { recursive: true });
   const env: NodeJS.ProcessEnv = { ...process.env, PULUMI_BACKEND_URL: process.env.PULUMI_BACKEND_URL ?? `file://${backend}` };
-  const sdk = createTwilioClient({ username: emu.accountSid, password: emu.authToken, baseUrl: emu.url });
+  const sdk = createClient({ username: emu.accountSid, password: emu.authToken, baseUrl: emu.url }).twilio;
   const workers = () => sdk.taskrouter.v1.workspaces(emu.workspaceSid).workers;
 
   try {

@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { copyFile, symlink, writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import { startEmulator, type Emulator } from "../emulator";
-import { createTwilioClient } from "../src/twilio/base-url";
+import { createClient, type TwilioClient } from "../src/twilio/client";
 import { describeRun, makePulumiSandbox, REPO_ROOT, runPulumi, type RunResult } from "./pulumi-cli";
 
 export const STACK = "e2e";
@@ -17,7 +17,7 @@ export interface FlexStack {
   env: Record<string, string>;
   rosterPath: string;
   /** The official SDK pointed at the emulator, for out-of-band changes. */
-  sdk: ReturnType<typeof createTwilioClient>;
+  sdk: TwilioClient;
   writeRoster(yaml: string): Promise<void>;
   pulumi(args: string[], extraEnv?: Record<string, string>): Promise<RunResult>;
   /** Run and fail with the CLI's output when the exit code is not 0. */
@@ -67,7 +67,7 @@ export async function createFlexStack(opts: FlexStackOptions): Promise<FlexStack
   await ok(["config", "set", "twilio:accountSid", emulator.accountSid]);
   await ok(["config", "set", "--secret", "twilio:authToken", emulator.authToken]);
 
-  const sdk = createTwilioClient({ username: emulator.accountSid, password: emulator.authToken, baseUrl: emulator.url });
+  const sdk = createClient({ username: emulator.accountSid, password: emulator.authToken, baseUrl: emulator.url }).twilio;
 
   const stack: FlexStack = {
     dir: sandbox.dir,

@@ -21,7 +21,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { startEmulator, type CountersSnapshot, type Emulator } from "../../emulator";
-import { createTwilioClient } from "../../src/twilio/base-url";
+import { createClient, type TwilioClient } from "../../src/twilio/client";
 import { createFlexStack, STACK, type FlexStack } from "../../testing/flex-stack";
 import { ensurePulumi, runPulumi, type RunResult } from "../../testing/pulumi-cli";
 import { readPulumiPreview, readTofuFailure, readTofuPlan, shortError, type PlanReading } from "./plans";
@@ -103,7 +103,7 @@ async function flexDriver(emu: Emulator, roster: string, total: number): Promise
 }
 
 async function peerDriver(emu: Emulator, build: PeerBuild, proxy: TlsProxy, roster: string, total: number): Promise<Driver> {
-  const sdk = createTwilioClient({ username: emu.accountSid, password: emu.authToken, baseUrl: emu.url });
+  const sdk = createClient({ username: emu.accountSid, password: emu.authToken, baseUrl: emu.url }).twilio;
   const existing = await sdk.taskrouter.v1.workspaces.list({ friendlyName: PEER_WORKSPACE });
   const ws = existing[0] ?? (await sdk.taskrouter.v1.workspaces.create({ friendlyName: PEER_WORKSPACE }));
   const tofu: TofuWorkspace = await createTofuWorkspace({
@@ -142,7 +142,7 @@ interface LiveWorker {
   attributes: Record<string, any>;
   chat?: number;
 }
-type Sdk = ReturnType<typeof createTwilioClient>;
+type Sdk = TwilioClient;
 
 async function liveWorker(sdk: Sdk, wsSid: string, name: string): Promise<LiveWorker | undefined> {
   const ws = sdk.taskrouter.v1.workspaces(wsSid);
@@ -332,7 +332,7 @@ async function scenario(
   const { agents } = rosterAgents(roster);
   const emu = await startEmulator({ latencyMs });
   const proxy = await startTlsProxy({ target: emu.url, swapCredentials: { from: [emu.accountSid, PEER_AUTH_TOKEN], to: [emu.accountSid, emu.authToken] } });
-  const sdk = createTwilioClient({ username: emu.accountSid, password: emu.authToken, baseUrl: emu.url });
+  const sdk = createClient({ username: emu.accountSid, password: emu.authToken, baseUrl: emu.url }).twilio;
   const drivers: Driver[] = [];
   const phases: PhaseResult[] = [];
   const outcomes = { "flex-roster": {}, peer: {} } as ScenarioResult["outcomes"];

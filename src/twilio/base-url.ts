@@ -5,7 +5,6 @@
 // paging); the client below swaps that origin for the base URL and leaves the
 // path and query alone. Nothing is rewritten unless a base URL is given.
 
-import twilio from "twilio";
 import RequestClient from "twilio/lib/base/RequestClient";
 import type Response from "twilio/lib/http/response";
 
@@ -27,49 +26,16 @@ export function rewriteBaseUrl(uri: string, baseUrl: string | undefined): string
   return uri.replace(TWILIO_ORIGIN, baseUrl.replace(/\/+$/, ""));
 }
 
-/**
- * An SDK RequestClient that sends every Twilio request to `baseUrl` instead.
- * By default it does the HTTP itself (it is a twilio RequestClient); give it
- * `inner` to delegate to another client after rewriting.
- */
+/** An SDK RequestClient that sends every Twilio request to `baseUrl` instead. */
 export class BaseUrlRequestClient extends RequestClient {
   readonly baseUrl: string;
-  private readonly inner: RequestClientLike | undefined;
 
-  constructor(
-    baseUrl: string,
-    opts: RequestClient.RequestClientOptions & { inner?: RequestClientLike } = {},
-  ) {
-    const { inner, ...clientOpts } = opts;
-    super({ keepAlive: true, ...clientOpts });
+  constructor(baseUrl: string, opts: RequestClient.RequestClientOptions = {}) {
+    super({ keepAlive: true, ...opts });
     this.baseUrl = baseUrl.replace(/\/+$/, "");
-    this.inner = inner;
   }
 
   override request<T>(opts: RequestClient.RequestOptions<T>): Promise<Response<T>> {
-    const rewritten = { ...opts, uri: rewriteBaseUrl(opts.uri, this.baseUrl) };
-    return this.inner ? this.inner.request<T>(rewritten) : super.request<T>(rewritten);
+    return super.request<T>({ ...opts, uri: rewriteBaseUrl(opts.uri, this.baseUrl) });
   }
-}
-
-export interface CreateTwilioClientOptions {
-  /** Account SID, or API key SID (then give accountSid). */
-  username: string;
-  /** Auth token, or API key secret. */
-  password: string;
-  /** Default: `username` (must then be an Account SID). */
-  accountSid?: string;
-  /** e.g. the emulator's URL `http://127.0.0.1:4010`; unset = real Twilio. */
-  baseUrl?: string;
-  /** Per-request timeout (ms); the SDK's default is 30 s. */
-  timeoutMs?: number;
-}
-
-/** The official SDK client, pointed at `baseUrl` when one is given. */
-export function createTwilioClient(opts: CreateTwilioClientOptions): twilio.Twilio {
-  const clientOpts = { keepAlive: true, ...(opts.timeoutMs !== undefined ? { timeout: opts.timeoutMs } : {}) };
-  const httpClient = opts.baseUrl
-    ? new BaseUrlRequestClient(opts.baseUrl, clientOpts)
-    : new RequestClient(clientOpts);
-  return twilio(opts.username, opts.password, { accountSid: opts.accountSid ?? opts.username, httpClient });
 }

@@ -9,7 +9,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type Emulator } from "../../emulator";
-import { createTwilioClient } from "../../src/twilio/base-url";
+import { createClient } from "../../src/twilio/client";
 import { describeRun, ensurePulumi, ENSURE_PULUMI_TIMEOUT_MS, makePulumiSandbox, REPO_ROOT, runCommand, runPulumi, type PulumiSandbox } from "../../testing/pulumi-cli";
 
 const STACK = "e2e";
@@ -144,7 +144,7 @@ describe("a consumer project that installs only the packed tarball", { timeout: 
   });
 
   it("an out-of-band corruption shows as a replacement in preview; up repairs it", async () => {
-    const sdk = createTwilioClient({ username: emulator.accountSid, password: emulator.authToken, baseUrl: emulator.url });
+    const sdk = createClient({ username: emulator.accountSid, password: emulator.authToken, baseUrl: emulator.url }).twilio;
     const workers = sdk.taskrouter.v1.workspaces(emulator.workspaceSid).workers;
     const [bob] = await workers.list({ friendlyName: BOB });
     const attrs = JSON.parse(bob.attributes);
