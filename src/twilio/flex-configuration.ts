@@ -6,7 +6,7 @@
 
 import type { FlexSkill } from "../roster/catalogue";
 import type { FlexRosterClient } from "./client";
-import { isRestException } from "./taskrouter";
+import { isRestException, twilioErrorText } from "./errors";
 
 export interface FlexConfiguration {
   workspaceSid?: string;
@@ -41,7 +41,7 @@ function reasonOf(err: unknown): string {
   if (isRestException(err)) {
     if (err.status === 404) return "the account has no Flex Configuration (Twilio 404)";
     if (err.status === 401 || err.status === 403) return `no permission to read it (Twilio ${err.status})`;
-    return `Twilio ${err.status}${err.code ? ` (code ${err.code})` : ""}`;
+    return twilioErrorText(err);
   }
   return err instanceof Error ? err.message : String(err);
 }

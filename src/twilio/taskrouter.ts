@@ -1,24 +1,15 @@
 // The TaskRouter operations flex-roster needs, over the official SDK. Each
-// method is one or two API calls; the provider composes them. 404s become
+// method is one or two API calls; the reconciler (src/reconcile) composes them. 404s become
 // `undefined` because "gone" is a normal state for reconciliation.
 
-import type RestException from "twilio/lib/base/RestException";
 import type { WorkerInstance } from "twilio/lib/rest/taskrouter/v1/workspace/worker";
 import type { WorkerChannelInstance } from "twilio/lib/rest/taskrouter/v1/workspace/worker/workerChannel";
 import type { LiveChannelRecord, LiveWorkerRecord } from "../flex/worker-model";
 import type { FlexRosterClient } from "./client";
+import { isNotFound } from "./errors";
 
-export function isRestException(err: unknown): err is RestException {
-  return err instanceof Error && typeof (err as { status?: unknown }).status === "number";
-}
-
-export function isNotFound(err: unknown): boolean {
-  return isRestException(err) && err.status === 404;
-}
-
-export function isPreconditionFailed(err: unknown): boolean {
-  return isRestException(err) && err.status === 412;
-}
+// Callers of the port check its errors with these; they live with the formatters.
+export { isNotFound, isPreconditionFailed, isRestException } from "./errors";
 
 /** A worker as fetched: the record the core reads, and the ETag for If-Match. */
 export interface FetchedWorker {
@@ -38,7 +29,6 @@ export interface ListedWorker {
 }
 
 export interface BusyState {
-  pendingReservations: number;
   acceptedReservations: number;
   assignedTasks: number;
 }
@@ -173,17 +163,16 @@ export class TaskRouter {
     }
   }
 
-  /** Work in hand: pending/accepted reservations and tasks assigned on any channel. */
-  async busyState(workspaceSid: string, workerSid: string, channels?: LiveChannelRecord[]): Promise<BusyState> {
+  /** Work in hand: accepted reservations and tasks assigned on any channel. */
+  async busyState(workspaceSid: string, workerSid: string): Promise<BusyState> {
     const worker = this.v1.workspaces(workspaceSid).workers(workerSid);
-    const [reservations, chans] = await Promise.all([
+    const [reservations, channels] = await Promise.all([
       worker.reservations.list({ pageSize: 100 }),
-      channels ? Promise.resolve(channels) : this.listChannels(workspaceSid, workerSid),
+      this.listChannels(workspaceSid, workerSid),
     ]);
     return {
-      pendingReservations: reservations.filter((r) => r.reservationStatus === "pending").length,
       acceptedReservations: reservations.filter((r) => r.reservationStatus === "accepted").length,
-      assignedTasks: chans.reduce((n, c) => n + (c.assignedTasks ?? 0), 0),
+      assignedTasks: channels.reduce((n, c) => n + (c.assignedTasks ?? 0), 0),
     };
   }
 

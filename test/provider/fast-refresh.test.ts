@@ -1,4 +1,4 @@
-// Fast refresh (src/provider/refresh-cache.ts): one list of every worker's
+// Fast refresh (src/reconcile/refresh-cache.ts): one list of every worker's
 // date_updated per run, a full fetch only for workers written since their
 // recorded (settled) date_updated or missing from the list. Unit tests of the
 // index with a fake lister, then the provider's read() against the emulator.
@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type Emulator } from "../../emulator";
 import { contactUriFor, flexIdentity } from "../../src/flex/identity";
 import { desiredWorker, type WorkerOutputs } from "../../src/flex/worker-model";
-import { SETTLE_MS, SNAPSHOT_IDLE_MS, settledDateUpdated, WorkerIndex } from "../../src/provider/refresh-cache";
+import { SETTLE_MS, SNAPSHOT_IDLE_MS, settledDateUpdated, WorkerIndex } from "../../src/reconcile/refresh-cache";
 import { WorkerProvider } from "../../src/provider/worker-impl";
 import type { ListedWorker } from "../../src/twilio/taskrouter";
 

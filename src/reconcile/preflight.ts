@@ -3,8 +3,8 @@
 // resolves, and which task channels it has. check() awaits it for every resource, so a preview fails
 // exactly where up would, with one message and no write.
 
-import { isRestException, type TaskRouter } from "../twilio/taskrouter";
-import type { TwilioSettings } from "../twilio/settings";
+import { credentialsMessage, isRestException } from "../twilio/errors";
+import type { TaskRouter } from "../twilio/taskrouter";
 
 export interface WorkspaceFacts {
   sid: string;
@@ -22,18 +22,6 @@ export class PreflightError extends Error {
 }
 
 const WS_SID = /^WS[0-9a-f]{32}$/;
-
-/** One clear message for Twilio's 401 (code 20003), naming the setting to fix. */
-export function credentialsMessage(settings: Pick<TwilioSettings, "accountSid" | "authKind" | "credentialSource">, err: unknown): string {
-  const twilio = isRestException(err) ? `HTTP ${err.status}${err.code ? `, code ${err.code}` : ""}: ${err.message}` : String(err);
-  const what = settings.authKind === "api-key" ? "API key and secret" : "auth token";
-  const fix =
-    settings.authKind === "api-key"
-      ? "`twilio:apiKey` and secret `twilio:apiSecret` (or TWILIO_API_KEY and TWILIO_API_SECRET); the key must belong to the account"
-      : "secret `twilio:authToken` (or TWILIO_AUTH_TOKEN)";
-  const source = settings.credentialSource ? `, read from ${settings.credentialSource}` : "";
-  return `Twilio rejected the ${what} for account ${settings.accountSid}${source} (${twilio}). Fix ${fix}`;
-}
 
 export class Preflight {
   private readonly runs = new Map<string, Promise<WorkspaceFacts>>();
