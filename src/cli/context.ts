@@ -6,7 +6,7 @@ import { writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { RosterError } from "../roster";
 import { SettingsError } from "../twilio/settings";
-import { isRestException } from "../twilio/taskrouter";
+import { isRestException, twilioErrorText } from "../twilio/errors";
 import { EXIT, type ExitCode } from "./exit-codes";
 import { runPulumi, type PulumiRunner } from "./pulumi";
 
@@ -69,10 +69,7 @@ export class CliError extends Error {
 /** One line for an error, never with credentials (settings and SDK errors carry none). */
 export function describeError(err: unknown): string {
   if (err instanceof RosterError || err instanceof SettingsError) return err.message;
-  if (isRestException(err)) {
-    const e = err as { status: number; code?: number; message: string };
-    return `Twilio ${e.status}${e.code ? ` (code ${e.code})` : ""}: ${e.message}`;
-  }
+  if (isRestException(err)) return twilioErrorText(err);
   if (err instanceof Error) return err.message;
   return String(err);
 }
