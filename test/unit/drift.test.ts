@@ -69,7 +69,7 @@ describe("classify", () => {
     const d = classify(desired, live({ ...healthyAttrs, contact_uri: uri }));
     expect(d.kind).toBe("replace");
     expect(d.corruptions).toEqual([
-      { field: "contactUri", path: "contactUri", from: uri, to: "client:bob_40acme_2Ecom", message },
+      { code: "contact-uri-not-canonical", field: "contactUri", path: "contactUri", key: "contact_uri", from: uri, to: "client:bob_40acme_2Ecom", message },
     ]);
   });
 

@@ -4,7 +4,7 @@
 
 import { decodeFlexIdentity } from "../../flex/identity";
 import { parseUrn, type PreviewDigest, type PreviewStep } from "./digest";
-import { changeReasons, healthOf, channelOf, redact, type Reason } from "./reasons";
+import { changeReasons, channelOf, goneReasons, healthOf, redact, type Reason } from "./reasons";
 
 /** The Pulumi type of a flex-roster worker (src/provider/worker.ts). */
 export const WORKER_TYPE = "pulumi-nodejs:dynamic/flex-roster:Worker";
@@ -177,12 +177,9 @@ function planAgent(g: Group): AgentPlan {
 
   switch (action) {
     case "create": {
-      const wasManaged = managed;
-      agent.reasons.push(
-        wasManaged
-          ? { code: "missing-in-flex", message: "the worker is missing in Flex (deleted outside flex-roster); it is created again from the roster" }
-          : { code: "new-agent", message: "new agent in the roster" },
-      );
+      // In state before but not in Flex: the rule's "gone"; else the roster has a new agent.
+      if (managed && desired) agent.reasons.push(...goneReasons(desired));
+      else agent.reasons.push({ code: managed ? "missing-in-flex" : "new-agent", message: managed ? "the worker is missing in Flex" : "new agent in the roster" });
       const ch = channelsOf(desired?.channels);
       if (ch) agent.channels = ch;
       break;
