@@ -1,11 +1,15 @@
 // Audit of a live TaskRouter workspace, as scanned: per-worker facts, the
 // findings `flex-roster doctor` reports, and the contact_uri patterns of the
 // workspace. Pure: the scan (src/brownfield/scan.ts) feeds it plain records.
+// Whether a worker is healthy is the health rule's verdict (src/flex/drift.ts):
+// against its roster agent when there is one, else against its own identity.
+// The audit adds what only a whole workspace shows (duplicates, orphans, the
+// patterns of working agents) and explains a bad contact_uri's shape.
 
-import { classify } from "../flex/drift";
+import { classify, classifyOwnIdentity, reasonsOf, type Drift, type HealthCode } from "../flex/drift";
 import { contactUriFor, decodeFlexIdentity } from "../flex/identity";
-import type { Roster } from "../flex/types";
-import { desiredWorker, parseAttributes, projectLive, type AttributesFormat, type LiveChannelRecord } from "../flex/worker-model";
+import type { AgentSpec, Roster } from "../flex/types";
+import { desiredWorker, parseAttributes, projectLive, type AttributesFormat, type LiveChannelRecord, type WorkerInputs } from "../flex/worker-model";
 import { describeContactUri, isFlexIdentity, type ContactUriShape } from "./patterns";
 
 /** One worker as the scan read it: the list entry, its fetched attributes and its channels. */
@@ -26,6 +30,7 @@ export type FindingCode =
   | "contact-uri-missing"
   | "contact-uri-not-canonical"
   | "friendly-name-not-identity"
+  | "friendly-name-mismatch"
   | "duplicate-identity"
   | "duplicate-email"
   | "chat-capacity-low"
@@ -44,6 +49,8 @@ export const SEVERITY: Record<FindingCode, Severity> = {
   "duplicate-identity": "critical",
   "duplicate-email": "critical",
   "friendly-name-not-identity": "warning",
+  // The roster agent's worker differs in case only: pulumi up recreates it.
+  "friendly-name-mismatch": "critical",
   "chat-capacity-low": "warning",
   "orphan-worker": "warning",
   "agent-without-worker": "warning",
@@ -95,7 +102,12 @@ export interface WorkerFacts {
   /** Canonical contact_uri for the friendly name, when it is an identity. */
   expectedContactUri?: string;
   contactShape?: ContactUriShape;
-  /** pulumi up would recreate this worker (unusable attributes or a wrong contact_uri; a missing one is not corruption). */
+  /**
+   * The health rule's verdict the findings come from: against the roster agent
+   * that adopts the worker (audit with a roster), else against its own identity.
+   */
+  health: Drift;
+  /** Judged against its own identity, the worker is recreated: unusable attributes or a wrong contact_uri. */
   corrupted: boolean;
   channels: LiveChannelRecord[];
 }
@@ -137,7 +149,43 @@ export interface AuditReport {
 }
 
 const lower = (s: string) => s.toLowerCase();
-const show = (v: unknown) => (v === undefined ? "(missing)" : JSON.stringify(v));
+
+/** The doctor finding for each of the rule's reasons; undefined: roster drift, which `preview` reports, not doctor. */
+const FINDING_CODE: Record<HealthCode, FindingCode | undefined> = {
+  "attributes-invalid-json": "attributes-invalid-json",
+  "attributes-not-object": "attributes-not-object",
+  "contact-uri-not-canonical": "contact-uri-not-canonical",
+  "contact-uri-missing": "contact-uri-missing",
+  "waiting-for-first-sign-in": "contact-uri-missing",
+  "friendly-name-mismatch": "friendly-name-mismatch",
+  "other-workspace": undefined, // a scan reads one workspace
+  "sso-owned": "sso-owned-difference",
+  "skill-disabled-in-flex": "skill-disabled-in-flex",
+  "worker-missing": "agent-without-worker",
+  profile: undefined,
+  "routing-skills": undefined,
+  "routing-levels": undefined,
+  "disabled-skills": undefined,
+  attribute: undefined,
+  "attribute-removed": undefined,
+  "channel-capacity": undefined,
+  "channel-available": undefined,
+  "channel-missing": undefined,
+  setting: undefined,
+};
+
+/** The shape projectLive needs when no roster says which extra keys and channels are managed. */
+const NO_ROSTER = { workspace: "", extraAttributes: {}, channels: {} };
+
+function liveWorker(w: Pick<ScannedWorker, "sid" | "friendlyName" | "attributes" | "channels">, shape: Parameters<typeof projectLive>[0]): WorkerInputs {
+  return projectLive(shape, { sid: w.sid, workspaceSid: "", friendlyName: w.friendlyName, attributes: w.attributes }, w.channels);
+}
+
+/** The rule's verdict on a worker against the roster agent it belongs to. */
+export function healthAgainst(agent: AgentSpec, workspace: string | undefined, w: Pick<ScannedWorker, "sid" | "friendlyName" | "attributes" | "channels">): Drift {
+  const want = desiredWorker(workspace, agent);
+  return classify(want, liveWorker(w, want));
+}
 
 /** Everything the audit and import need to know about one worker, without looking at the others. */
 export function workerFacts(w: ScannedWorker, order: number): WorkerFacts {
@@ -150,6 +198,8 @@ export function workerFacts(w: ScannedWorker, order: number): WorkerFacts {
   let emailSource: WorkerFacts["emailSource"];
   if (rawEmail !== "") [email, emailSource] = [rawEmail, "attributes"];
   else if (username !== undefined && username !== "") [email, emailSource] = [username, "friendly-name"];
+  // A friendly name that is no identity gives no contact_uri to expect: only the attributes are judged.
+  const health = classifyOwnIdentity(liveWorker(w, NO_ROSTER), identityName ? w.friendlyName : undefined);
   const facts: WorkerFacts = {
     sid: w.sid,
     friendlyName: w.friendlyName,
@@ -160,17 +210,14 @@ export function workerFacts(w: ScannedWorker, order: number): WorkerFacts {
     email,
     emailSource,
     username,
-    corrupted: parsed.format !== "json-object",
+    health,
+    corrupted: health.kind === "replace",
     channels: w.channels.map((c) => ({ ...c })),
   };
   if ("contact_uri" in attributes) facts.contactUri = attributes.contact_uri;
   if (identityName) {
     facts.expectedContactUri = contactUriFor(w.friendlyName);
-    if (parsed.format === "json-object") {
-      facts.contactShape = describeContactUri(w.friendlyName, facts.contactUri);
-      // Missing: waiting for first sign-in, not corrupted (the health rule in src/flex/drift.ts).
-      if (facts.contactShape.kind !== "canonical" && facts.contactShape.kind !== "missing") facts.corrupted = true;
-    }
+    if (parsed.format === "json-object") facts.contactShape = describeContactUri(w.friendlyName, facts.contactUri);
   }
   return facts;
 }
@@ -222,8 +269,14 @@ export function audit(scanned: ScannedWorker[], opts: AuditOptions = {}): AuditR
       ? `; ${majority.count} of ${majority.of} working agents use ${majority.pattern}`
       : "";
 
-  // Matching roster agents, by identity (case-insensitive, as the provider adopts).
+  // The provider adopts the first worker Twilio lists under an agent's identity
+  // (names compared ignoring case); any other worker is left alone.
   const agentsByIdentity = new Map((opts.roster?.agents ?? []).map((a) => [lower(a.identity), a]));
+  const agentOf = new Map<string, AgentSpec>();
+  for (const f of facts) {
+    const agent = agentsByIdentity.get(lower(f.friendlyName));
+    if (agent && ![...agentOf.values()].includes(agent)) agentOf.set(f.sid, agent);
+  }
 
   for (const f of facts) {
     if (!f.identityName) {
@@ -233,37 +286,32 @@ export function audit(scanned: ScannedWorker[], opts: AuditOptions = {}): AuditR
         `friendly name "${f.friendlyName}" is not a Flex identity (letters, digits and _ only): Flex did not create this worker and no agent signs in to it`,
       );
     }
-    if (f.format === "invalid-json") {
-      add(f, "attributes-invalid-json", "attributes are not valid JSON: Flex cannot read this worker", {
-        actual: String(scanned[f.order].attributes).slice(0, 200),
-      });
-    } else if (f.format === "not-an-object") {
-      add(f, "attributes-not-object", "attributes are JSON but not an object: Flex cannot read this worker", {
-        actual: String(scanned[f.order].attributes).slice(0, 200),
-      });
-    } else if (f.identityName) {
+    if (f.identityName && f.format === "json-object") {
       // Recompute with knowledge of the other workers (a contact_uri pointing at another identity).
-      const s = describeContactUri(f.friendlyName, f.contactUri, {
+      f.contactShape = describeContactUri(f.friendlyName, f.contactUri, {
         isOtherIdentity: (id) => id !== f.friendlyName && names.has(id),
       });
-      f.contactShape = s;
-      if (s.kind === "missing") {
-        add(f, "contact-uri-missing", `waiting for first sign-in: no contact_uri yet; Flex writes "${f.expectedContactUri}" when the agent signs in`, {
-          expected: f.expectedContactUri,
-          pattern: s,
-        });
-      } else if (s.kind !== "canonical") {
-        add(
-          f,
-          "contact-uri-not-canonical",
-          `contact_uri ${show(f.contactUri)} is not canonical, expected "${f.expectedContactUri}": ${s.label} (pattern ${s.pattern}${versusMajority(s.pattern)})`,
-          { expected: f.expectedContactUri, actual: f.contactUri, pattern: s },
-        );
+    }
+    const agent = agentOf.get(f.sid);
+    if (agent) f.health = healthAgainst(agent, opts.roster?.workspace, scanned[f.order]);
+    for (const reason of reasonsOf(f.health)) {
+      const code = FINDING_CODE[reason.code];
+      if (code === undefined) continue;
+      const s = f.contactShape;
+      if (code === "attributes-invalid-json" || code === "attributes-not-object") {
+        add(f, code, `${reason.message}: Flex cannot read this worker`, { actual: String(scanned[f.order].attributes).slice(0, 200) });
+      } else if (code === "contact-uri-not-canonical") {
+        // The shape explains the value; the rule has already judged it.
+        const why = s ? `: ${s.label} (pattern ${s.pattern}${versusMajority(s.pattern)})` : "";
+        add(f, code, `${reason.message}${why}`, { expected: reason.to, actual: f.contactUri, ...(s ? { pattern: s } : {}) });
+      } else if (code === "contact-uri-missing") {
+        add(f, code, reason.message, { expected: reason.to, ...(s ? { pattern: s } : {}) });
+      } else {
+        add(f, code, reason.message);
       }
     }
 
     const chat = f.channels.find((c) => c.taskChannelUniqueName === chatChannel);
-    const agent = agentsByIdentity.get(lower(f.friendlyName));
     const wanted = agent?.channels[chatChannel]?.capacity;
     // The roster may deliberately give an agent one chat at a time: then multi-chat is not expected.
     const expected = minChat > 0 && (wanted === undefined || wanted >= minChat);
@@ -301,44 +349,23 @@ export function audit(scanned: ScannedWorker[], opts: AuditOptions = {}): AuditR
 
   if (opts.roster) {
     const liveNames = new Set(facts.map((f) => lower(f.friendlyName)));
-    // The provider adopts the first worker Twilio lists under an agent's identity
-    // (names compared ignoring case); any other worker is left alone.
-    const adopted = new Set<string>();
-    const claimed = new Set<string>();
     for (const f of facts) {
-      const key = lower(f.friendlyName);
-      if (agentsByIdentity.has(key) && !claimed.has(key)) {
-        claimed.add(key);
-        adopted.add(f.sid);
-      }
-    }
-    // Differences the roster does not fight (classify's notes): shown as information.
-    for (const f of facts) {
-      const agent = agentsByIdentity.get(lower(f.friendlyName));
-      if (!adopted.has(f.sid) || !agent || f.format !== "json-object") continue;
-      const want = desiredWorker(opts.roster.workspace, agent);
-      const live = projectLive(want, { sid: f.sid, workspaceSid: "", friendlyName: f.friendlyName, attributes: JSON.stringify(f.attributes) }, f.channels);
-      for (const n of classify(want, { ...live, workspace: want.workspace }).notes) {
-        if (n.field === "contactUri") continue; // already reported as contact-uri-missing
-        const code: FindingCode = n.path.startsWith("disabledSkills") ? "skill-disabled-in-flex" : "sso-owned-difference";
-        add(f, code, n.message);
-      }
-    }
-    for (const f of facts) {
-      if (adopted.has(f.sid)) continue;
+      if (agentOf.has(f.sid)) continue;
       const why = agentsByIdentity.has(lower(f.friendlyName))
         ? `another worker with this identity is the roster agent's, so flex-roster leaves this one alone`
         : `not in the roster ${opts.roster.file}: flex-roster leaves this worker alone`;
       add(f, "orphan-worker", why);
     }
     for (const a of opts.roster.agents) {
-      if (!liveNames.has(lower(a.identity))) {
+      if (liveNames.has(lower(a.identity))) continue;
+      for (const reason of reasonsOf(classify(desiredWorker(opts.roster.workspace, a), undefined))) {
+        const code = FINDING_CODE[reason.code] ?? "agent-without-worker";
         findings.push({
-          code: "agent-without-worker",
-          severity: SEVERITY["agent-without-worker"],
+          code,
+          severity: SEVERITY[code],
           email: a.email,
           friendlyName: a.identity,
-          message: `roster agent ${a.email} (line ${a.line}) has no worker "${a.identity}": pulumi up will create it`,
+          message: `roster agent ${a.email} (line ${a.line}): ${reason.message}`,
         });
       }
     }

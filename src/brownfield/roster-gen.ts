@@ -7,12 +7,12 @@
 
 import { isDeepStrictEqual } from "node:util";
 import { Document, isMap, isSeq, type YAMLMap } from "yaml";
-import { classify } from "../flex/drift";
-import type { ChannelSpec, Roster } from "../flex/types";
-import { desiredWorker, MANAGED_KEYS, projectLive } from "../flex/worker-model";
+import type { DriftKind } from "../flex/drift";
+import type { AgentSpec, ChannelSpec, Roster } from "../flex/types";
+import { MANAGED_KEYS } from "../flex/worker-model";
 import { CAPACITY_MAX, CAPACITY_MIN, CHANNEL_NAME, LEVEL_MAX, LEVEL_MIN, parseRoster, toAgentSpec } from "../roster";
 import type { AgentEntry, DefaultsEntry } from "../roster";
-import { audit, type AuditReport, type ScannedWorker, type WorkerFacts } from "./audit";
+import { audit, healthAgainst, type AuditReport, type ScannedWorker, type WorkerFacts } from "./audit";
 import { tryFlexIdentity } from "./patterns";
 
 /**
@@ -294,19 +294,19 @@ function entryFor(d: Draft, defaults: DefaultsEntry): AgentEntry {
   return e;
 }
 
-/** What pulumi up does with this entry against the worker it was made from. */
-function planFor(workspace: string, d: Draft, entry: AgentEntry, defaults: DefaultsEntry, raw: ScannedWorker) {
-  const spec = toAgentSpec(entry, defaults, 0);
-  const desired = desiredWorker(workspace, spec);
-  const live = projectLive(
-    desired,
-    { sid: raw.sid, workspaceSid: "", friendlyName: raw.friendlyName, attributes: raw.attributes },
-    raw.channels,
-  );
-  const drift = classify(desired, live);
-  const plan: Plan = drift.kind === "replace" ? "replace" : drift.kind === "update" ? "update" : "adopt";
-  const reasons = (plan === "replace" ? drift.corruptions : drift.changes).map((c) => c.message);
-  return { plan, reasons };
+/** The import plan for each of the rule's verdicts (a scanned worker is never gone). */
+const PLAN: Record<Exclude<DriftKind, "gone">, Plan> = { "in-sync": "adopt", update: "update", replace: "replace" };
+
+/**
+ * What the first `pulumi up` does with a roster agent and the worker it is
+ * imported from: the health rule's verdict, its corruptions (replace) or
+ * changes (update) as the reasons.
+ */
+export function importPlan(workspace: string, agent: AgentSpec, raw: ScannedWorker): { plan: Plan; reasons: string[] } {
+  const drift = healthAgainst(agent, workspace, raw);
+  if (drift.kind === "gone") throw new Error(`${raw.sid}: a scanned worker cannot be gone`);
+  const plan = PLAN[drift.kind];
+  return { plan, reasons: (plan === "replace" ? drift.corruptions : drift.changes).map((c) => c.message) };
 }
 
 /** Channel mappings in the form the roster's short syntax allows: `chat: 2` when available. */
@@ -392,7 +392,7 @@ export function generateRoster(scanned: ScannedWorker[], opts: ImportOptions): I
   const rawBySid = new Map(scanned.map((w) => [w.sid, w]));
   const agents: ImportedAgent[] = drafts.map((d) => {
     const entry = entryFor(d, defaults);
-    const { plan, reasons } = planFor(opts.workspace, d, entry, defaults, rawBySid.get(d.facts.sid)!);
+    const { plan, reasons } = importPlan(opts.workspace, toAgentSpec(entry, defaults, 0), rawBySid.get(d.facts.sid)!);
     return { sid: d.facts.sid, friendlyName: d.facts.friendlyName, email: d.email, plan, reasons, entry };
   });
 

@@ -317,7 +317,7 @@ export function notes(desired: WorkerInputs, live: WorkerInputs): Finding[] {
       message: `skill "${skill}" is disabled in Flex (left disabled)`,
     });
   }
-  if (live.contactUri === undefined && desired.contactUriByFlex && !badFormat(live)) {
+  if (live.contactUri === undefined && desired.contactUri !== undefined && desired.contactUriByFlex && !badFormat(live)) {
     out.push({
       code: "waiting-for-first-sign-in",
       field: "contactUri",
@@ -383,16 +383,19 @@ export function classify(desired: WorkerInputs, live: WorkerInputs | undefined):
 }
 
 /**
- * The verdict for a live worker judged against its own identity (its friendly
- * name) when no roster says more: only the identity rules apply (readable
- * attributes, a canonical contact_uri, left to Flex until the first sign-in).
+ * The verdict for a live worker judged against its own identity when no roster
+ * says more: only the identity rules apply (readable attributes, a canonical
+ * contact_uri, left to Flex until the first sign-in). `identity` is the
+ * worker's friendly name when that is a Flex identity; without one there is
+ * no contact_uri to expect and only the attributes are judged.
  */
-export function classifyOwnIdentity(live: WorkerInputs): Drift {
+export function classifyOwnIdentity(live: WorkerInputs, identity: string | undefined): Drift {
   const found: WorkerInputs = { ...live, contactUriByFlex: true };
   const { attributesFormat: _format, disabledSkills: _disabled, ...rest } = found;
   // Disabled skills are the agent's too: they stay disabled, not "gone from the roster".
   const skills = [...new Set([...(live.skills ?? []), ...(live.disabledSkills?.skills ?? [])])];
-  return classify({ ...rest, skills, contactUri: contactUriFor(live.friendlyName) }, found);
+  const contactUri = identity === undefined ? live.contactUri : contactUriFor(identity);
+  return classify({ ...rest, skills, contactUri }, found);
 }
 
 /** Every reason of a verdict in the order consumers list them: corruptions, changes, then notes. */

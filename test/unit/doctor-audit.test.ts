@@ -89,7 +89,7 @@ describe("audit", () => {
     expect(f.actual).toBe("client:bob");
     expect(f.pattern?.label).toBe("domain part missing");
     expect(f.message).toBe(
-      'contact_uri "client:bob" is not canonical, expected "client:bob_40acme_2Ecom": domain part missing ' +
+      'contact_uri "client:bob" is not canonical "client:bob_40acme_2Ecom": domain part missing ' +
         "(pattern client:<local>; 2 of 2 working agents use client:<local>_40<domain>)",
     );
     expect(r.badPatterns).toEqual([{ pattern: "client:<local>", label: "domain part missing", count: 1 }]);
