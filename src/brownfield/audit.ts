@@ -151,7 +151,7 @@ export interface AuditReport {
 const lower = (s: string) => s.toLowerCase();
 
 /** The doctor finding for each of the rule's reasons; undefined: roster drift, which `preview` reports, not doctor. */
-const FINDING_CODE: Record<HealthCode, FindingCode | undefined> = {
+export const FINDING_FOR_RULE: Record<HealthCode, FindingCode | undefined> = {
   "attributes-invalid-json": "attributes-invalid-json",
   "attributes-not-object": "attributes-not-object",
   "contact-uri-not-canonical": "contact-uri-not-canonical",
@@ -295,7 +295,7 @@ export function audit(scanned: ScannedWorker[], opts: AuditOptions = {}): AuditR
     const agent = agentOf.get(f.sid);
     if (agent) f.health = healthAgainst(agent, opts.roster?.workspace, scanned[f.order]);
     for (const reason of reasonsOf(f.health)) {
-      const code = FINDING_CODE[reason.code];
+      const code = FINDING_FOR_RULE[reason.code];
       if (code === undefined) continue;
       const s = f.contactShape;
       if (code === "attributes-invalid-json" || code === "attributes-not-object") {
@@ -359,7 +359,7 @@ export function audit(scanned: ScannedWorker[], opts: AuditOptions = {}): AuditR
     for (const a of opts.roster.agents) {
       if (liveNames.has(lower(a.identity))) continue;
       for (const reason of reasonsOf(classify(desiredWorker(opts.roster.workspace, a), undefined))) {
-        const code = FINDING_CODE[reason.code] ?? "agent-without-worker";
+        const code = FINDING_FOR_RULE[reason.code] ?? "agent-without-worker";
         findings.push({
           code,
           severity: SEVERITY[code],

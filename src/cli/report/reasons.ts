@@ -104,7 +104,7 @@ export function channelOf(v: unknown): ChannelView | undefined {
 }
 
 /** The report's code for each of the rule's reasons (notes are never reasons). */
-const REASON_CODE: Record<CorruptionCode | ChangeCode, ReasonCode> = {
+export const REASON_FOR_RULE: Record<CorruptionCode | ChangeCode, ReasonCode> = {
   "attributes-invalid-json": "attributes-format",
   "attributes-not-object": "attributes-format",
   "contact-uri-not-canonical": "contact-uri",
@@ -126,7 +126,7 @@ const REASON_CODE: Record<CorruptionCode | ChangeCode, ReasonCode> = {
 
 /** One of the rule's findings as a report reason, with its key, values and message unchanged. */
 export function reasonOf(f: Finding, replaces = false): Reason {
-  const r: Reason = { code: REASON_CODE[f.code as CorruptionCode | ChangeCode] ?? "other", key: f.key, message: f.message };
+  const r: Reason = { code: REASON_FOR_RULE[f.code as CorruptionCode | ChangeCode] ?? "other", key: f.key, message: f.message };
   if (f.from !== undefined) r.from = f.from;
   if (f.to !== undefined) r.to = f.to;
   if (replaces) r.replaces = true;
