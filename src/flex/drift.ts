@@ -78,7 +78,7 @@ export interface Drift {
   kind: DriftKind;
   /** Why the worker is corrupted; non-empty exactly when kind is "replace". */
   corruptions: Finding[];
-  /** Managed fields that differ and can be fixed in place. */
+  /** Managed fields that differ and can be fixed in place; for "gone", the missing worker. */
   changes: Finding[];
   /** Differences that are not drift: owned by SSO or by Flex (disabled skills, first sign-in). */
   notes: Finding[];
