@@ -273,9 +273,13 @@ export function audit(scanned: ScannedWorker[], opts: AuditOptions = {}): AuditR
   // (names compared ignoring case); any other worker is left alone.
   const agentsByIdentity = new Map((opts.roster?.agents ?? []).map((a) => [lower(a.identity), a]));
   const agentOf = new Map<string, AgentSpec>();
+  const claimed = new Set<AgentSpec>();
   for (const f of facts) {
     const agent = agentsByIdentity.get(lower(f.friendlyName));
-    if (agent && ![...agentOf.values()].includes(agent)) agentOf.set(f.sid, agent);
+    if (agent && !claimed.has(agent)) {
+      claimed.add(agent);
+      agentOf.set(f.sid, agent);
+    }
   }
 
   for (const f of facts) {
