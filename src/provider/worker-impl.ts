@@ -90,13 +90,9 @@ export class WorkerProvider implements pulumi.dynamic.ResourceProvider {
     for (const n of drift.notes) await this.notices.info(notDriftMessage(news.email, n.message));
     const inPlace = inPlaceRepairWarning(news.email, drift);
     if (inPlace) await this.notices.warn(inPlace);
-    const flagChanged =
-      Boolean(olds.ownAllAttributes) !== Boolean(news.ownAllAttributes) ||
-      olds.identityProvider !== news.identityProvider ||
-      olds.repair !== news.repair ||
-      Boolean(olds.contactUriByFlex) !== Boolean(news.contactUriByFlex);
     return {
-      changes: drift.kind !== "in-sync" || flagChanged || sameWorkspace,
+      // A roster setting that changed is an update too (classify's "setting" reasons).
+      changes: drift.kind !== "in-sync" || sameWorkspace,
       replaces: [...new Set(drift.corruptions.map((c) => c.field))],
       // Friendly names are unique per workspace: the old worker must go first.
       deleteBeforeReplace: true,

@@ -12,7 +12,7 @@ import { audit, FINDING_FOR_RULE, type FindingCode } from "../../src/brownfield/
 import { importPlan } from "../../src/brownfield/roster-gen";
 import { scanWorkspace } from "../../src/brownfield/scan";
 import { buildPlan, WORKER_TYPE, type PreviewDigest } from "../../src/cli/report";
-import { REASON_FOR_RULE } from "../../src/cli/report/reasons";
+import { changeReasons, REASON_FOR_RULE } from "../../src/cli/report/reasons";
 import { classify, reasonsOf, type ChangeCode, type CorruptionCode, type Drift, type DriftKind, type HealthCode } from "../../src/flex/drift";
 import { contactUriFor, flexIdentity } from "../../src/flex/identity";
 import type { AgentSpec } from "../../src/flex/types";
@@ -232,5 +232,23 @@ describe("the health rule and its four consumers agree", () => {
     expect(a.reasons.filter((r) => r.replaces).length).toBe(rule.corruptions.length);
     expect(a.notes ?? []).toEqual(rule.notes.map((n) => n.message));
     expect(a.repair?.policy).toBe(a.action === "same" ? undefined : c.repair);
+  });
+});
+
+describe("a roster setting that changes", () => {
+  it.each([
+    ["repair", { repair: "in-place" }],
+    ["identityProvider", { identityProvider: "sso" }],
+    ["contactUriByFlex", { contactUriOnCreate: "leave-to-flex" }],
+    ["ownAllAttributes", { ownAllAttributes: true }],
+  ] as const)("%s: the rule, the provider's diff and the report all plan an update", async (key, over) => {
+    const before = desiredWorker(WS, agent());
+    const after = desiredWorker(WS, agent(over as Partial<AgentSpec>));
+    const rule = classify(after, before);
+    expect([rule.kind, rule.changes.map((f) => [f.code, f.key])]).toEqual(["update", [["setting", key]]]);
+    const diff = await new WorkerProvider(emulatorTaskRouter(emu)).diff("WK1", before, after);
+    expect([diff.changes, diff.replaces]).toEqual([true, []]);
+    const reasons = changeReasons(before as unknown as Record<string, unknown>, after as unknown as Record<string, unknown>);
+    expect(reasons.map((r) => [r.code, r.key, r.message])).toEqual([["setting", key, rule.changes[0]!.message]]);
   });
 });
