@@ -6,8 +6,8 @@
 // scanned worker) and the PR report (built from the preview step the
 // provider's verdict makes) must each say the same thing.
 
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { startEmulator, type Emulator, type SeedWorkerSpec } from "../../emulator";
+import { describe, expect, it, vi } from "vitest";
+import type { Emulator, SeedWorkerSpec } from "../../emulator";
 import { audit, FINDING_FOR_RULE, type FindingCode } from "../../src/brownfield/audit";
 import { importPlan } from "../../src/brownfield/roster-gen";
 import { scanWorkspace } from "../../src/brownfield/scan";
@@ -19,6 +19,7 @@ import type { AgentSpec } from "../../src/flex/types";
 import { desiredWorker, projectLive, type WorkerInputs } from "../../src/flex/worker-model";
 import { WorkerProvider } from "../../src/provider/worker-impl";
 import { emulatorTaskRouter } from "../../testing/emulator-client";
+import { useEmulator } from "../../testing/emulator-fixture";
 
 const WS = "Flex Task Assignment";
 const EMAIL = "bob@acme.com";
@@ -144,11 +145,7 @@ const cases: Case[] = [
 const WORKSPACE_CODES = new Set<FindingCode>(["chat-capacity-low", "friendly-name-not-identity", "duplicate-identity", "duplicate-email", "orphan-worker"]);
 
 let emu: Emulator;
-beforeAll(async () => {
-  emu = await startEmulator();
-});
-afterAll(() => emu.close());
-beforeEach(() => emu.control.reset());
+useEmulator((e) => (emu = e));
 
 /** The provider's verdict, as the engine gets it on a refreshing preview, with what it logged. */
 async function providerVerdict(provider: WorkerProvider, sid: string, want: WorkerInputs) {
