@@ -14,6 +14,7 @@ import { CAPACITY_MAX, CAPACITY_MIN, CHANNEL_NAME, LEVEL_MAX, LEVEL_MIN, parseRo
 import type { AgentEntry, DefaultsEntry } from "../roster";
 import { audit, healthAgainst, type AuditReport, type ScannedWorker, type WorkerFacts } from "./audit";
 import { tryFlexIdentity } from "./patterns";
+import { isRecord } from "../json";
 
 /**
  * Attribute keys that Flex, its SSO login or Flex Insights write. Import leaves
@@ -148,10 +149,6 @@ function names(v: unknown): string[] | undefined {
 }
 
 const setKey = (list: readonly string[]) => JSON.stringify([...list].sort());
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === "object" && !Array.isArray(v);
-}
 
 function channelSpec(c: { configuredCapacity: number; available: boolean }): ChannelSpec {
   return { capacity: c.configuredCapacity, available: c.available };

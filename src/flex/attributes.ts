@@ -5,10 +5,7 @@
 // and, under SSO, the identity provider's keys survive.
 
 import { keptUnderOwnership, type WorkerInputs } from "./worker-model";
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === "object" && !Array.isArray(v);
-}
+import { isRecord } from "../json";
 
 function strings(v: unknown): string[] {
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];

@@ -20,6 +20,7 @@
 import { isDeepStrictEqual } from "node:util";
 import { contactUriFor } from "./identity";
 import { channelSpec, type WorkerInputs } from "./worker-model";
+import { isRecord } from "../json";
 
 export type DriftKind = "in-sync" | "update" | "replace" | "gone";
 
@@ -96,10 +97,6 @@ function sameSet(a: string[] | undefined, b: string[] | undefined): boolean {
   const sa = new Set(a);
   const sb = new Set(b);
   return sa.size === sb.size && [...sa].every((x) => sb.has(x));
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === "object" && !Array.isArray(v);
 }
 
 function badFormat(live: WorkerInputs): boolean {

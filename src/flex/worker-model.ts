@@ -4,6 +4,7 @@
 // `pulumi preview --diff` show "contactUri: client:bob => client:bob_40acme_2Ecom".
 
 import type { AgentSpec, ChannelSpec } from "./types";
+import { isRecord } from "../json";
 
 /**
  * A channel as stored in provider inputs/state, in the roster's own short
@@ -192,10 +193,6 @@ export function parseAttributes(raw: string | null | undefined): ParsedAttribute
     return { format: "not-an-object", value: {} };
   }
   return { format: "json-object", value: parsed as Record<string, unknown> };
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === "object" && !Array.isArray(v);
 }
 
 function stringArray(v: unknown): string[] | undefined {

@@ -9,6 +9,7 @@ import { formatIssue, type RosterIssue } from "./errors";
 import { LEVEL_MAX, LEVEL_MIN } from "./schema";
 import { RosterSource, formatPath, type PathSegment } from "./source";
 import { closest } from "./suggest";
+import { isRecord } from "../json";
 
 /** One skill of the catalogue, as Flex describes it. */
 export interface FlexSkill {
@@ -45,10 +46,6 @@ export function levelProblem(skill: string, level: number, catalogue: readonly F
     return `level ${level} for "${skill}" is outside its range ${def.minimum}..${def.maximum} in Flex's skill catalogue`;
   }
   return undefined;
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === "object" && !Array.isArray(v);
 }
 
 /** Problems for one agent's effective skills and levels, without positions (inputs only). */

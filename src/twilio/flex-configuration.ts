@@ -7,6 +7,7 @@
 import type { FlexSkill } from "../roster/catalogue";
 import type { FlexRosterClient } from "./client";
 import { isRestException, twilioErrorText } from "./errors";
+import { isRecord } from "../json";
 
 export interface FlexConfiguration {
   workspaceSid?: string;
@@ -17,10 +18,6 @@ export interface FlexConfiguration {
 }
 
 export type FlexConfigurationResult = { ok: true; config: FlexConfiguration } | { ok: false; reason: string };
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === "object" && !Array.isArray(v);
-}
 
 /** Flex's `taskrouter_skills` entries that have the documented shape. */
 export function parseSkills(raw: unknown): FlexSkill[] | undefined {

@@ -7,6 +7,7 @@
 import { isDeepStrictEqual } from "node:util";
 import { classify, type ChangeCode, type CorruptionCode, type Drift, type Finding } from "../../flex/drift";
 import { INPUT_KEYS, type WorkerInputs } from "../../flex/worker-model";
+import { isRecord } from "../../json";
 
 export type ReasonCode =
   /** create: the agent is new in the roster */
@@ -78,10 +79,6 @@ export function plain(v: unknown): string {
 }
 
 type Props = Record<string, unknown>;
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === "object" && !Array.isArray(v);
-}
 
 function record(v: unknown): Record<string, unknown> {
   return isRecord(v) ? v : {};
