@@ -12,5 +12,5 @@ export type { AgentSpec, ChannelSpec, Roster } from "./flex/types";
 // The pure core: identity encoding, canonical attributes, drift classification.
 export { CONTACT_URI_PREFIX, contactUriFor, decodeFlexIdentity, flexIdentity, FlexIdentityError } from "./flex/identity";
 export { canonicalAttributes, managedAttributes } from "./flex/attributes";
-export { classify, corruptions, inPlaceChanges, type Drift, type DriftKind, type Finding } from "./flex/drift";
+export { classify, classifyOwnIdentity, corruptions, inPlaceChanges, reasonsOf, type Drift, type DriftKind, type Finding, type HealthCode } from "./flex/drift";
 export { desiredWorker, parseAttributes, type ChannelState, type WorkerInputs } from "./flex/worker-model";
