@@ -7,6 +7,8 @@ export { FlexWorker, type FlexWorkerArgs } from "./provider/worker";
 
 // Roster loading and validation.
 export { loadRoster, parseRoster, RosterError, type RosterIssue } from "./roster";
+// A roster split over a folder, one file (and one stack) per team: docs/scale.md, "Memory".
+export { loadRosterFolder, selectTeam, type RosterFolder, type TeamRoster } from "./roster";
 export type { AgentSpec, ChannelSpec, Roster } from "./flex/types";
 
 // The pure core: identity encoding, canonical attributes, drift classification.

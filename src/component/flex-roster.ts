@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { AgentSpec, Roster } from "../flex/types";
 import { desiredWorker } from "../flex/worker-model";
 import { FlexWorker } from "../provider/worker";
-import { loadRoster, RosterError } from "../roster";
+import { isRosterFolder, loadRoster, loadRosterFolder, RosterError, selectTeam } from "../roster";
 
 export const FLEX_ROSTER_TYPE = "flex-roster:index:FlexRoster";
 /** Type of every worker; with no parent this was the URN of workers before FlexRoster existed. */
@@ -15,9 +15,15 @@ export interface FlexRosterArgs {
   /**
    * A roster YAML file, relative to the working directory (Pulumi runs a program
    * in its project directory), or a roster already loaded with `loadRoster` /
-   * `parseRoster`.
+   * `parseRoster`. A folder of team files (`roster.d/sales.yaml`, ...) is loaded
+   * whole, so the checks across teams hold, and `team` picks this stack's file.
    */
   roster: string | Roster;
+  /**
+   * With `roster` a folder: this stack's team, the name of its file without
+   * `.yaml`. Each team is its own stack (docs/scale.md, "Memory").
+   */
+  team?: string;
   /** Overrides the roster's `workspace` (friendly name or WS SID); both absent: the Flex Configuration's workspace. */
   workspace?: string;
   /** Protect every worker, in addition to agents with `protect: true`. */
@@ -41,7 +47,7 @@ export class FlexRoster extends pulumi.ComponentResource {
 
   constructor(name: string, args: FlexRosterArgs, opts?: pulumi.ComponentResourceOptions) {
     super(FLEX_ROSTER_TYPE, name, {}, opts);
-    const roster = resolveRoster(args.roster);
+    const roster = resolveRoster(args.roster, args.team);
     const workspace = args.workspace ?? roster.workspace;
     const workers: Record<string, FlexWorker> = {};
     for (const agent of roster.agents) {
@@ -75,9 +81,19 @@ function legacyAlias(agent: AgentSpec): pulumi.Input<string> {
   return pulumi.createUrn(agent.identity, WORKER_TYPE);
 }
 
-function resolveRoster(roster: string | Roster): Roster {
-  if (typeof roster !== "string") return roster;
+function resolveRoster(roster: string | Roster, team: string | undefined): Roster {
+  const chosen = team?.trim() ? team : undefined;
+  if (typeof roster !== "string") {
+    if (chosen) throw new pulumi.RunError(`team "${chosen}" selects a file of a roster folder; give the folder's path as \`roster\`, not a loaded roster`);
+    return roster;
+  }
   try {
+    if (isRosterFolder(roster)) return selectTeam(loadRosterFolder(roster), chosen ?? "");
+    if (chosen) {
+      throw new RosterError(roster, [
+        { file: roster, line: 0, column: 0, path: "", message: `is a roster file, but team "${chosen}" is set: a team selects a file of a roster folder` },
+      ]);
+    }
     return loadRoster(roster);
   } catch (err) {
     // A bad roster stops the run before any resource is registered: nothing is written to Twilio or to state.

@@ -13,6 +13,7 @@ import { FlexFacts } from "../reconcile/flex-facts";
 import { Notices } from "../reconcile/notices";
 import { Reconciler } from "../reconcile/reconciler";
 import type { StoredWorker } from "../reconcile/refresh-cache";
+import { TeamMoves } from "../roster/folder";
 import { createClient } from "../twilio/client";
 import { resolveTwilioSettings, type ConfigLookup } from "../twilio/settings";
 import { TaskRouter } from "../twilio/taskrouter";
@@ -41,6 +42,9 @@ export class WorkerProvider implements pulumi.dynamic.ResourceProvider {
     notices: this.notices,
     config: (key) => this.lookup(key),
   });
+
+  /** Roster folder split: which other team's file now lists a worker (src/roster/folder.ts). */
+  private moves?: TeamMoves;
 
   /** Tests pass a TaskRouter directly. */
   constructor(taskRouter?: TaskRouter) {
@@ -122,6 +126,17 @@ export class WorkerProvider implements pulumi.dynamic.ResourceProvider {
   }
 
   async delete(id: string, props: WorkerInputs): Promise<void> {
+    // An agent moved to another team's file belongs to that team's stack now (it adopts
+    // the worker by friendly name): drop it from this stack's state, keep the worker.
+    this.moves ??= new TeamMoves(this.lookup("flex-roster:roster"), this.lookup("flex-roster:team"));
+    const moved = this.moves.movedTo(props.friendlyName);
+    if (moved) {
+      await engineInfo(
+        `${props.email || props.friendlyName}: worker ${id} not deleted: the agent moved to team ${moved.team} ` +
+          `(${moved.file}:${moved.line}), whose stack manages it; only this stack's state lets go of it`,
+      );
+      return;
+    }
     await this.reconciler().delete(id, props);
   }
 }

@@ -10,6 +10,7 @@ import * as path from "node:path";
 import { contactUriFor } from "../flex/identity";
 import { channelSpec, type WorkerInputs } from "../flex/worker-model";
 import { catalogueIssues, inputProblems, type FlexSkill } from "../roster/catalogue";
+import { stackRosterFile } from "../roster/folder";
 import { formatIssue, type RosterIssue } from "../roster/errors";
 import { SettingsError, type ConfigLookup } from "../twilio/settings";
 import type { TaskRouter } from "../twilio/taskrouter";
@@ -28,7 +29,7 @@ export interface WorkerCheckDeps {
   reconciler: () => Reconciler;
   flex: FlexFacts;
   notices: Notices;
-  /** Stack config: `flex-roster:roster` names the roster file. */
+  /** Stack config: `flex-roster:roster` names the roster file (or folder, with `flex-roster:team`). */
   config: ConfigLookup;
 }
 
@@ -88,7 +89,7 @@ export class WorkerCheck {
   private async catalogueFailures(news: WorkerInputs): Promise<string[]> {
     const catalogue: FlexSkill[] | undefined = (await this.deps.flex.configuration())?.skills;
     this.rosterIssues ??= (async () => {
-      const file = this.deps.config("flex-roster:roster");
+      const file = stackRosterFile(this.deps.config("flex-roster:roster"), this.deps.config("flex-roster:team"));
       if (!file) return undefined;
       try {
         return catalogueIssues(readFileSync(path.resolve(file), "utf8"), file, catalogue);

@@ -1,5 +1,18 @@
 export { RosterError, formatIssue, type RosterIssue } from "./errors";
-export { loadRoster, parseRoster } from "./load";
+export {
+  isRosterFolder,
+  loadRosterFolder,
+  otherTeamListing,
+  selectTeam,
+  stackRosterFile,
+  teamFile,
+  TeamMoves,
+  teamName,
+  type AgentListing,
+  type RosterFolder,
+  type TeamRoster,
+} from "./folder";
+export { loadRoster, parseRoster, readRosterText } from "./load";
 export { DEFAULT_ROLES, effectiveSkills, toAgentSpec } from "./normalize";
 export {
   AgentSchema,

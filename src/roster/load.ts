@@ -127,6 +127,14 @@ export function decodeRoster(buf: Uint8Array, file: string): string {
 
 /** Read and parse a roster file (synchronously). A missing or unreadable file is a RosterError too. */
 export function loadRoster(file: string, opts: { baseDir?: string } = {}): Roster {
+  return parseRoster(readRosterText(file, opts), file);
+}
+
+/**
+ * A roster file's text (synchronously), decoded as loadRoster does. A missing,
+ * unreadable, oversized or non-UTF-8 file is a RosterError.
+ */
+export function readRosterText(file: string, opts: { baseDir?: string } = {}): string {
   if (!file.trim()) {
     throw new RosterError("", [
       { file: "", line: 0, column: 0, path: "", message: "the roster path is empty: set `flex-roster:roster` to the roster file, e.g. roster.yaml" },
@@ -147,11 +155,11 @@ export function loadRoster(file: string, opts: { baseDir?: string } = {}): Roste
       code === "ENOENT"
         ? "roster file not found"
         : code === "EISDIR"
-          ? "is a directory, not a roster file"
+          ? "is a directory, not a roster file (a folder of team files is loaded with loadRosterFolder, or by FlexRoster with a team)"
           : code === "EACCES"
             ? "roster file is not readable (permission denied)"
             : `cannot read roster file (${code ?? (e as Error).message})`;
     throw new RosterError(file, [{ file, line: 0, column: 0, path: "", message }]);
   }
-  return parseRoster(decodeRoster(buf, file), file);
+  return decodeRoster(buf, file);
 }

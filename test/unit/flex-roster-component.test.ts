@@ -2,6 +2,9 @@
 // parented to the component, with the canonical inputs and the outputs it
 // promises. Aliases and real URNs are checked end to end (test/e2e/upgrade.test.ts).
 
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 
@@ -65,5 +68,41 @@ describe("FlexRoster", () => {
       /does-not-exist\.yaml.*roster file not found/s,
     );
     expect(registered.slice(before).filter((r) => r.type.endsWith(":Worker"))).toEqual([]);
+  });
+
+  it("with a roster folder, declares only its team's workers, after checking the whole folder", async () => {
+    const { FlexRoster } = await import("../../src");
+    const dir = mkdtempSync(path.join(tmpdir(), "flex-roster-teams-"));
+    try {
+      const team = (...emails: string[]) => `workspace: Flex Task Assignment\nagents:\n${emails.map((e) => `  - { email: ${e} }\n`).join("")}`;
+      writeFileSync(path.join(dir, "sales.yaml"), team("bob@acme.com", "ann@acme.com"));
+      writeFileSync(path.join(dir, "support.yaml"), team("cid@acme.com"));
+
+      const before = registered.length;
+      const sales = new FlexRoster("sales", { roster: dir, team: "sales" });
+      expect(Object.keys(sales.workers)).toEqual(["bob@acme.com", "ann@acme.com"]);
+      expect(Object.keys(await output(sales.agents))).toEqual(["bob@acme.com", "ann@acme.com"]); // registered by now
+      expect(registered.slice(before).filter((r) => r.type.endsWith(":Worker")).map((r) => r.name)).toEqual([
+        "bob_40acme_2Ecom",
+        "ann_40acme_2Ecom",
+      ]);
+      expect(await output(sales.agentCount)).toBe(2);
+
+      // Without a team, with a team it does not have, or with a team for a single file: no worker.
+      expect(() => new FlexRoster("none", { roster: dir })).toThrow(/choose this stack's team \(stack config `flex-roster:team`\), one of: sales, support/);
+      expect(() => new FlexRoster("gone", { roster: dir, team: "billing" })).toThrow(/no team "billing" in the roster folder/);
+      expect(() => new FlexRoster("file", { roster: path.join(dir, "sales.yaml"), team: "sales" })).toThrow(
+        /sales\.yaml: is a roster file, but team "sales" is set/,
+      );
+      // An agent in two team files stops every team's stack, naming both files.
+      writeFileSync(path.join(dir, "support.yaml"), team("cid@acme.com", "bob@acme.com"));
+      const mark = registered.length;
+      expect(() => new FlexRoster("support", { roster: dir, team: "support" })).toThrow(
+        /support\.yaml:4:\d+ agents\[1\]\.email: duplicate agent: email "bob@acme\.com" is also in .*sales\.yaml:3 \(team sales\)/,
+      );
+      expect(registered.slice(mark).filter((r) => r.type.endsWith(":Worker"))).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
