@@ -12,6 +12,8 @@ import { describeRun, makePulumiSandbox, REPO_ROOT, runPulumi, type RunResult } 
 export const STACK = "e2e";
 
 export interface FlexStack {
+  /** The stack's name: STACK, or a sibling's. */
+  name: string;
   dir: string;
   emulator: Emulator;
   env: Record<string, string>;
@@ -25,6 +27,12 @@ export interface FlexStack {
   outputs(): Promise<Record<string, unknown>>;
   exportState(): Promise<{ deployment: { resources: Array<Record<string, any>> } }>;
   workerResources(): Promise<Array<Record<string, any>>>;
+  /**
+   * Another stack of the same program directory, backend and emulator, set up as
+   * this one (e.g. one stack per team of a roster folder). Closing the first stack
+   * cleans up both.
+   */
+  sibling(name: string, config?: Record<string, string>): Promise<FlexStack>;
   close(): Promise<void>;
 }
 
@@ -38,6 +46,8 @@ export interface FlexStackOptions {
   files?: Record<string, string>;
   /** Repository files and folders linked into the program directory (default index.ts and src/). */
   programDirs?: string[];
+  /** Stack config in plain text, over the defaults (e.g. `flex-roster:roster`). */
+  config?: Record<string, string>;
 }
 
 export async function createFlexStack(opts: FlexStackOptions): Promise<FlexStack> {
@@ -52,48 +62,59 @@ export async function createFlexStack(opts: FlexStackOptions): Promise<FlexStack
   for (const d of opts.programDirs ?? ["index.ts", "src"]) await symlink(path.join(REPO_ROOT, d), path.join(sandbox.dir, d));
   for (const f of ["package.json", "tsconfig.json"]) await copyFile(path.join(REPO_ROOT, f), path.join(sandbox.dir, f));
   const env = sandbox.env;
-  const pulumi = (args: string[], extraEnv: Record<string, string> = {}) =>
-    runPulumi([...args, "--stack", STACK, "--non-interactive"], { cwd: sandbox.dir, env: { ...env, ...extraEnv } });
-  const ok = async (args: string[], extraEnv?: Record<string, string>) => {
-    const r = await pulumi(args, extraEnv);
-    if (r.code !== 0) throw new Error(describeRun(`pulumi ${args.join(" ")}`, r));
-    return r;
-  };
-
-  const init = await runPulumi(["stack", "init", STACK, "--non-interactive"], { cwd: sandbox.dir, env });
-  if (init.code !== 0) throw new Error(describeRun("stack init", init));
-  await ok(["config", "set", "flex-roster:roster", "roster.yaml"]);
-  await ok(["config", "set", "flex-roster:apiBaseUrl", emulator.url]);
-  await ok(["config", "set", "twilio:accountSid", emulator.accountSid]);
-  await ok(["config", "set", "--secret", "twilio:authToken", emulator.authToken]);
-
   const sdk = createClient({ username: emulator.accountSid, password: emulator.authToken, baseUrl: emulator.url }).twilio;
-
-  const stack: FlexStack = {
-    dir: sandbox.dir,
-    emulator,
-    env,
-    rosterPath: path.join(sandbox.dir, "roster.yaml"),
-    sdk,
-    writeRoster: (yaml) => writeFile(path.join(sandbox.dir, "roster.yaml"), yaml),
-    pulumi,
-    ok,
-    async outputs() {
-      const r = await ok(["stack", "output", "--json", "--show-secrets"]);
-      return JSON.parse(r.stdout);
-    },
-    async exportState() {
-      const r = await ok(["stack", "export"]);
-      return JSON.parse(r.stdout);
-    },
-    async workerResources() {
-      const s = await stack.exportState();
-      return (s.deployment.resources ?? []).filter((r) => String(r.type).endsWith("flex-roster:Worker"));
-    },
-    async close() {
-      if (!opts.emulator) await emulator.close();
-      await sandbox.cleanup();
-    },
+  const close = async () => {
+    if (!opts.emulator) await emulator.close();
+    await sandbox.cleanup();
   };
-  return stack;
+
+  const open = async (name: string, config: Record<string, string>, closeAll: () => Promise<void>): Promise<FlexStack> => {
+    const pulumi = (args: string[], extraEnv: Record<string, string> = {}) =>
+      runPulumi([...args, "--stack", name, "--non-interactive"], { cwd: sandbox.dir, env: { ...env, ...extraEnv } });
+    const ok = async (args: string[], extraEnv?: Record<string, string>) => {
+      const r = await pulumi(args, extraEnv);
+      if (r.code !== 0) throw new Error(describeRun(`pulumi ${args.join(" ")}`, r));
+      return r;
+    };
+
+    const init = await runPulumi(["stack", "init", name, "--non-interactive"], { cwd: sandbox.dir, env });
+    if (init.code !== 0) throw new Error(describeRun("stack init", init));
+    // One Pulumi process for all of it: each costs seconds on a loaded machine.
+    const plain = { "flex-roster:roster": "roster.yaml", "flex-roster:apiBaseUrl": emulator.url, "twilio:accountSid": emulator.accountSid, ...config };
+    await ok([
+      "config",
+      "set-all",
+      ...Object.entries(plain).flatMap(([k, v]) => ["--plaintext", `${k}=${v}`]),
+      "--secret",
+      `twilio:authToken=${emulator.authToken}`,
+    ]);
+
+    const stack: FlexStack = {
+      name,
+      dir: sandbox.dir,
+      emulator,
+      env,
+      rosterPath: path.join(sandbox.dir, "roster.yaml"),
+      sdk,
+      writeRoster: (yaml) => writeFile(path.join(sandbox.dir, "roster.yaml"), yaml),
+      pulumi,
+      ok,
+      async outputs() {
+        const r = await ok(["stack", "output", "--json", "--show-secrets"]);
+        return JSON.parse(r.stdout);
+      },
+      async exportState() {
+        const r = await ok(["stack", "export"]);
+        return JSON.parse(r.stdout);
+      },
+      async workerResources() {
+        const s = await stack.exportState();
+        return (s.deployment.resources ?? []).filter((r) => String(r.type).endsWith("flex-roster:Worker"));
+      },
+      sibling: (other, more = {}) => open(other, { ...opts.config, ...more }, async () => {}),
+      close: closeAll,
+    };
+    return stack;
+  };
+  return open(STACK, opts.config ?? {}, close);
 }
