@@ -71,7 +71,7 @@ describe("FlexRoster", () => {
   });
 
   it("with a roster folder, declares only its team's workers, after checking the whole folder", async () => {
-    const { FlexRoster } = await import("../../src");
+    const { FlexRoster, parseRoster } = await import("../../src");
     const dir = mkdtempSync(path.join(tmpdir(), "flex-roster-teams-"));
     try {
       const team = (...emails: string[]) => `workspace: Flex Task Assignment\nagents:\n${emails.map((e) => `  - { email: ${e} }\n`).join("")}`;
@@ -93,6 +93,9 @@ describe("FlexRoster", () => {
       expect(() => new FlexRoster("gone", { roster: dir, team: "billing" })).toThrow(/no team "billing" in the roster folder/);
       expect(() => new FlexRoster("file", { roster: path.join(dir, "sales.yaml"), team: "sales" })).toThrow(
         /sales\.yaml: is a roster file, but team "sales" is set/,
+      );
+      expect(() => new FlexRoster("loaded", { roster: parseRoster(team("eve@acme.com"), "eve.yaml"), team: "sales" })).toThrow(
+        /team "sales" selects a file of a roster folder; give the folder's path as `roster`/,
       );
       // An agent in two team files stops every team's stack, naming both files.
       writeFileSync(path.join(dir, "support.yaml"), team("cid@acme.com", "bob@acme.com"));
