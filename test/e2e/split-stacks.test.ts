@@ -45,8 +45,8 @@ async function held(stack: FlexStack): Promise<Record<string, string>> {
 }
 
 it("moves agents between team stacks in either order without losing or duplicating a worker", async () => {
-  await a.ok(["up", "--yes", "--skip-preview"]);
-  await b.ok(["up", "--yes", "--skip-preview"]);
+  // Team stacks are independent: CI may run them side by side.
+  await Promise.all([a.ok(["up", "--yes", "--skip-preview"]), b.ok(["up", "--yes", "--skip-preview"])]);
   const before = await live();
   expect(Object.keys(before).sort()).toEqual(["ann", "bob", "cid", "dan", "eve", "fay"].map(id));
   const sid = (name: string) => before[id(name)][0];
@@ -72,6 +72,5 @@ it("moves agents between team stacks in either order without losing or duplicati
   expect(await live()).toEqual(kept);
 
   // Both stacks are settled: a refreshing preview plans nothing in either.
-  await a.ok(["preview", "--expect-no-changes"]);
-  await b.ok(["preview", "--expect-no-changes"]);
+  await Promise.all([a.ok(["preview", "--expect-no-changes"]), b.ok(["preview", "--expect-no-changes"])]);
 }, 300_000);
