@@ -10,9 +10,9 @@ import * as path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createFlexStack, type FlexStack } from "../../testing/flex-stack";
 import { ensurePulumi, ENSURE_PULUMI_TIMEOUT_MS } from "../../testing/pulumi-cli";
+import { AGENT_DEFAULTS, rosterYaml } from "../../testing/roster-builders";
 
-const team = (...names: string[]) =>
-  ["workspace: Flex Task Assignment", "defaults: { channels: { chat: 2 } }", "agents:", ...names.map((n) => `  - { email: ${n}@acme.com, fullName: ${n} }`), ""].join("\n");
+const team = (...names: string[]) => rosterYaml(names.map((n) => ({ email: `${n}@acme.com`, fullName: n })), { defaults: AGENT_DEFAULTS });
 const id = (name: string) => `${name}_40acme_2Ecom`;
 
 let a: FlexStack;
@@ -57,7 +57,7 @@ it("moves agents between team stacks in either order without losing or duplicati
 
   const upB = await b.ok(["up", "--yes", "--skip-preview"]);
   expect(upB.stdout + upB.stderr).toContain(
-    `eve@acme.com: worker ${sid("eve")} not deleted: the agent moved to team a (${path.join("roster.d", "a.yaml")}:5), whose stack manages it`,
+    `eve@acme.com: worker ${sid("eve")} not deleted: the agent moved to team a (${path.join("roster.d", "a.yaml")}:6), whose stack manages it`,
   );
   // bob adopted by b, still held by a; eve held by nobody, but alive.
   expect(await held(b)).toEqual({ [id("dan")]: sid("dan"), [id("fay")]: sid("fay"), [id("bob")]: sid("bob") });
