@@ -7,13 +7,14 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { startEmulator, type Emulator } from "../../emulator";
-import { contactUriFor, flexIdentity } from "../../src/flex/identity";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { Emulator } from "../../emulator";
 import { desiredWorker } from "../../src/flex/worker-model";
 import { WorkerProvider } from "../../src/provider/worker-impl";
+import { loadRosterFolder } from "../../src/roster";
 import type { TaskRouter } from "../../src/twilio/taskrouter";
 import { emulatorTaskRouter } from "../../testing/emulator-client";
+import { useEmulator } from "../../testing/emulator-fixture";
 import { rosterYaml } from "../../testing/roster-builders";
 
 let emu: Emulator;
@@ -21,22 +22,10 @@ let tr: TaskRouter;
 let base: string;
 let folder: string;
 
-const desired = (email: string, skills = ["support"]) => {
-  const identity = flexIdentity(email);
-  return desiredWorker("Flex Task Assignment", {
-    email,
-    identity,
-    contactUri: contactUriFor(identity),
-    fullName: email,
-    roles: ["agent"],
-    skills,
-    levels: {},
-    channels: {},
-    attributes: {},
-    ownAllAttributes: false,
-    protect: false,
-    line: 1,
-  });
+/** The worker of `email` as the folder's team files declare it. */
+const desired = (email: string) => {
+  const agent = loadRosterFolder(folder).teams.flatMap((t) => t.roster.agents).find((a) => a.email === email)!;
+  return desiredWorker("Flex Task Assignment", agent);
 };
 const live = async () => (await tr.client.twilio.taskrouter.v1.workspaces(emu.workspaceSid).workers.list()).map((w) => w.friendlyName).sort();
 
@@ -47,12 +36,8 @@ async function teamProvider(team: string): Promise<WorkerProvider> {
   return p;
 }
 
-beforeAll(async () => {
-  emu = await startEmulator();
-});
-afterAll(() => emu.close());
+useEmulator((e) => (emu = e));
 beforeEach(() => {
-  emu.control.reset();
   tr = emulatorTaskRouter(emu);
   base = mkdtempSync(join(tmpdir(), "flex-roster-teams-"));
   folder = join(base, "roster.d");
@@ -62,12 +47,14 @@ afterEach(() => rmSync(base, { recursive: true, force: true }));
 
 describe("a team stack's provider", () => {
   it("does not delete a worker another team file lists, and deletes one no team lists", async () => {
-    // bob has moved from team a to team b; cid has left.
-    writeFileSync(join(folder, "a.yaml"), rosterYaml([{ email: "ann@acme.com" }]));
-    writeFileSync(join(folder, "b.yaml"), rosterYaml([{ email: "dan@acme.com" }, { email: "bob@acme.com" }]));
+    writeFileSync(join(folder, "a.yaml"), rosterYaml([{ email: "ann@acme.com" }, { email: "bob@acme.com" }, { email: "cid@acme.com" }]));
+    writeFileSync(join(folder, "b.yaml"), rosterYaml([{ email: "dan@acme.com" }]));
     const a = await teamProvider("a");
     const bob = await a.create(desired("bob@acme.com"));
     const cid = await a.create(desired("cid@acme.com"));
+    // bob moves from team a to team b; cid leaves.
+    writeFileSync(join(folder, "a.yaml"), rosterYaml([{ email: "ann@acme.com" }]));
+    writeFileSync(join(folder, "b.yaml"), rosterYaml([{ email: "dan@acme.com" }, { email: "bob@acme.com" }]));
     const logged: string[] = [];
     // Outside a Pulumi run the provider's notices go to stderr.
     const spy = vi.spyOn(process.stderr, "write").mockImplementation((m: unknown) => (logged.push(String(m)), true));
@@ -89,9 +76,9 @@ describe("a team stack's provider", () => {
 
   it("deletes nothing while the folder does not load", async () => {
     writeFileSync(join(folder, "a.yaml"), rosterYaml([{ email: "ann@acme.com" }]));
-    writeFileSync(join(folder, "b.yaml"), rosterYaml(["  - { email: bob@acme.com, channels: { chat: 99 } }\n"]));
     const a = await teamProvider("a");
     const ann = await a.create(desired("ann@acme.com"));
+    writeFileSync(join(folder, "b.yaml"), rosterYaml(["  - { email: bob@acme.com, channels: { chat: 99 } }\n"]));
     await expect(a.delete(ann.id, ann.outs)).rejects.toThrow(/b\.yaml:3:\d+ agents\[0\]\.channels\.chat: capacity must be/);
     expect(await live()).toEqual(["ann_40acme_2Ecom"]);
   });
@@ -99,7 +86,7 @@ describe("a team stack's provider", () => {
   it("checks skills against Flex's catalogue with positions in the team's own file", async () => {
     writeFileSync(join(folder, "a.yaml"), rosterYaml([{ email: "ann@acme.com" }]));
     writeFileSync(join(folder, "b.yaml"), rosterYaml([{ email: "dan@acme.com", skills: ["salse"] }]));
-    const res = await (await teamProvider("b")).check(undefined, desired("dan@acme.com", ["salse"]));
+    const res = await (await teamProvider("b")).check(undefined, desired("dan@acme.com"));
     expect(res.failures!.map((f) => f.reason)).toEqual([
       `${join(folder, "b.yaml")}:4:14 agents[0].skills[0]: unknown skill "salse": not in Flex's skill catalogue (taskrouter_skills) (did you mean "sales"?)`,
     ]);
