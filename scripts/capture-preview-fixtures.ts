@@ -1,24 +1,30 @@
-// Capture REAL `pulumi preview --json` output for the report's golden tests.
+// Capture REAL previews for the report's golden tests and the CLI tests.
 //
 //   npx tsx scripts/capture-preview-fixtures.ts [scenario ...]
 //
 // One isolated stack (the e2e harness: the real program and provider, the real
-// Pulumi CLI via scripts/pulumi, a private file backend) against the in-process
-// TaskRouter emulator walks through the scenarios below in order. For each, the
-// exact preview flex-roster itself runs (`preview --json --refresh=true`) is saved
-// to test/fixtures/preview/<scenario>.json, then the change is applied (or undone)
-// so the next scenario starts clean.
+// Pulumi CLI, a private file backend) against the in-process TaskRouter emulator
+// walks through the scenarios below in order. For each, two previews of the same
+// state are saved, then the change is applied (or undone) so the next scenario
+// starts clean:
+//   <scenario>.json          `pulumi preview --json --refresh=true` (what users pipe
+//                            into `flex-roster report`);
+//   <scenario>.events.jsonl  the engine events of the refreshing preview flex-roster
+//                            itself runs through the Automation API, one per line.
 //
 // Saved as Pulumi printed it except for values that differ on every run or name
-// this machine (see normalize()): SIDs are renumbered in order of appearance, the
-// emulator's port, temp/repo paths, timestamps, the provider UUID and durations are
-// fixed, the serialized dynamic-provider source and source positions are dropped.
+// this machine (see normalize()): SIDs are renumbered in order of appearance (one
+// numbering for both files of a scenario), the emulator's port, temp/repo paths,
+// timestamps, the provider UUID and durations are fixed, the serialized
+// dynamic-provider source and source positions are dropped.
 // After capturing, regenerate the goldens: UPDATE_GOLDENS=1 npx vitest run test/unit/report.test.ts
 import { mkdirSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { createFlexStack, type FlexStack } from "../testing/flex-stack";
-import { ensurePulumi, REPO_ROOT } from "../testing/pulumi-cli";
+import type { EngineEvent } from "@pulumi/pulumi/automation";
+import { openStack, pulumiFailure } from "../src/pulumi/workspace";
+import { createFlexStack, STACK, type FlexStack } from "../testing/flex-stack";
+import { baseEnv, ensurePulumi, REPO_ROOT } from "../testing/pulumi-cli";
 import { AGENT_DEFAULTS, rosterYaml as buildRoster, type RosterAgent } from "../testing/roster-builders";
 
 const OUT_DIR = path.join(REPO_ROOT, "test", "fixtures", "preview");
@@ -155,8 +161,8 @@ const SCENARIOS: Scenario[] = [
 ];
 
 /** Make a captured document stable and free of machine details; the structure stays Pulumi's. */
-export function normalize(doc: unknown, ctx: { dirs: Array<[string, string]>; emulatorUrl: string }): unknown {
-  const sids = new Map<string, string>();
+export function normalize(doc: unknown, ctx: { dirs: Array<[string, string]>; emulatorUrl: string; sids?: Map<string, string> }): unknown {
+  const sids = ctx.sids ?? new Map<string, string>();
   const sid = (s: string) =>
     s.replace(/\b(AC|WS|WA|WK|WC|TC|WR|WT|RQ)[0-9a-f]{32}\b/g, (m, prefix: string) => {
       let v = sids.get(m);
@@ -183,7 +189,7 @@ export function normalize(doc: unknown, ctx: { dirs: Array<[string, string]>; em
       const out: Record<string, unknown> = {};
       for (const [k, x] of Object.entries(v)) {
         if (k === "sourcePosition" || k === "stackTrace") continue;
-        if (k === "duration") {
+        if (k === "duration" || k === "durationSeconds" || k === "timestamp") {
           out[k] = 0;
           continue;
         }
@@ -194,6 +200,22 @@ export function normalize(doc: unknown, ctx: { dirs: Array<[string, string]>; em
     return v;
   };
   return walk(doc);
+}
+
+/** The engine events of the refreshing preview flex-roster runs (src/cli/pulumi.ts), and Pulumi's exit code. */
+async function previewEvents(stack: FlexStack): Promise<{ events: EngineEvent[]; code: number | null; stderr: string }> {
+  const events: EngineEvent[] = [];
+  const opened = await openStack({ stack: STACK, cwd: stack.dir, env: { ...baseEnv(), ...stack.env } });
+  try {
+    await opened.stack.preview({ refresh: true, onEvent: (e) => events.push(e) });
+    return { events, code: 0, stderr: "" };
+  } catch (err) {
+    const failure = pulumiFailure(err);
+    if (!failure) throw err;
+    return { events, code: failure.code, stderr: failure.stderr };
+  } finally {
+    await opened.close();
+  }
 }
 
 async function main() {
@@ -218,8 +240,13 @@ async function main() {
         const r = await c.stack.pulumi(["preview", "--json", "--refresh=true"]);
         const want = s.expectCode ?? 0;
         if (r.code !== want) throw new Error(`${s.name}: preview exited ${r.code}, expected ${want}:\n${r.stderr}\n${r.stdout.slice(0, 4000)}`);
-        const doc = normalize(JSON.parse(r.stdout), { dirs, emulatorUrl: c.stack.emulator.url });
+        const norm = { dirs, emulatorUrl: c.stack.emulator.url, sids: new Map<string, string>() };
+        const doc = normalize(JSON.parse(r.stdout), norm);
         writeFileSync(path.join(OUT_DIR, `${s.name}.json`), JSON.stringify(doc, null, 4) + "\n");
+        const ev = await previewEvents(c.stack);
+        if (ev.code !== want) throw new Error(`${s.name}: Automation API preview exited ${ev.code}, expected ${want}:\n${ev.stderr}`);
+        const lines = ev.events.map((e) => JSON.stringify(normalize(e, norm)));
+        writeFileSync(path.join(OUT_DIR, `${s.name}.events.jsonl`), lines.join("\n") + "\n");
         process.stderr.write(`captured ${s.name}: ${s.what}\n`);
       }
       if (s.after === "up") {

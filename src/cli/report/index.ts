@@ -1,5 +1,5 @@
-// The PR report pipeline: `pulumi preview --json` text → digest → plan model
-// → Markdown comment + JSON summary. Everything here is pure.
+// The PR report pipeline: `pulumi preview --json` text, or a preview's engine
+// events → digest → plan model → Markdown comment + JSON summary. Everything here is pure.
 
 import type { GuardVerdict } from "../guard";
 import { parseDigest } from "./digest";
@@ -7,6 +7,7 @@ import { renderMarkdown, type MarkdownOptions, type ReportMode } from "./markdow
 import { buildPlan, type PlanModel } from "./plan";
 import { buildSummary, type ReportSummary } from "./summary";
 
+export { PreviewEvents, digestFromEvents } from "./events";
 export { DigestError, parseDigest, parseUrn, type PreviewDigest, type PreviewStep } from "./digest";
 export { DEFAULT_COLLAPSE_AFTER, DEFAULT_MAX_CHARS, REPORT_MARKER, renderMarkdown, type MarkdownOptions, type ReportMode } from "./markdown";
 export { ACTIONS, CHANGE_ACTIONS, WORKER_TYPE, actionOf, buildPlan, changedAgents, hasChanges, type AgentPlan, type PlanModel } from "./plan";
