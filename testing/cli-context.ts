@@ -35,11 +35,15 @@ export function recordingContext(opts: RecordingOptions = {}): RecordingContext 
     env: opts.env ?? {},
     cwd,
     stderrIsTTY: false,
-    pulumi:
-      opts.pulumi ??
-      (async (args) => {
-        throw new Error(`unexpected pulumi ${args.join(" ")}`);
-      }),
+    pulumi: opts.pulumi ?? {
+      preview: async () => {
+        throw new Error("unexpected pulumi preview");
+      },
+      up: async () => {
+        throw new Error("unexpected pulumi up");
+      },
+      close: async () => {},
+    },
     stdout: (t) => void (ctx.out.text += t),
     stderr: (t) => void (ctx.err.text += t),
     readStdin: async () => opts.stdin ?? "",

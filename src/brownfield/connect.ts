@@ -1,27 +1,22 @@
 // Credentials and client for the brownfield commands: the environment
 // variables of settings.ts, or a Pulumi stack's config read through the
-// Pulumi CLI (src/pulumi/command.ts). Secrets stay in memory; nothing here prints them.
+// Automation API (src/pulumi/workspace.ts). Secrets stay in memory; nothing here prints them.
 
-import { spawn } from "node:child_process";
 import { createClient, type FlexRosterClient } from "../twilio/client";
 import { resolveTwilioSettings, SettingsError, type ConfigLookup, type TwilioSettings } from "../twilio/settings";
-import { pulumiCommand } from "../pulumi/command";
+import { describeFailure, openStack, pulumiFailure } from "../pulumi/workspace";
 import { TaskRouter } from "../twilio/taskrouter";
 
 /** Flex's default TaskRouter workspace. */
 export const DEFAULT_WORKSPACE = "Flex Task Assignment";
 
-/** `pulumi config --json --show-secrets` output: `{ "twilio:accountSid": { "value": "...", "secret": false } }`. */
-export function parseStackConfig(json: string): Map<string, string> {
-  let data: unknown;
-  try {
-    data = JSON.parse(json);
-  } catch {
-    throw new SettingsError("`pulumi config --json` did not print JSON");
-  }
+/**
+ * The values of a stack's config (`pulumi config --json` entries), secrets
+ * included; numbers and booleans as text, structured values dropped.
+ */
+export function stackConfigValues(config: Record<string, unknown>): Map<string, string> {
   const out = new Map<string, string>();
-  if (data === null || typeof data !== "object") return out;
-  for (const [key, entry] of Object.entries(data as Record<string, unknown>)) {
+  for (const [key, entry] of Object.entries(config)) {
     const value = entry && typeof entry === "object" ? (entry as { value?: unknown }).value : undefined;
     if (typeof value === "string") out.set(key, value);
     else if (typeof value === "number" || typeof value === "boolean") out.set(key, String(value));
@@ -30,38 +25,27 @@ export function parseStackConfig(json: string): Map<string, string> {
 }
 
 /**
- * Read a stack's config (secrets decrypted) with `pulumi config --json
- * --show-secrets --stack <stack>`, run in `cwd` (the Pulumi project). Only the
- * CLI's stderr is shown on failure: it never holds config values.
+ * Read a stack's config (secrets decrypted, in memory only) through the
+ * Automation API, for the project in `cwd`. A failure shows only the CLI's
+ * stderr: it never holds config values.
  */
-export function readStackConfig(stack: string, opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<ConfigLookup> {
-  return new Promise((resolve, reject) => {
-    const env = opts.env ?? process.env;
-    const [cmd, ...lead] = pulumiCommand(env);
-    const child = spawn(cmd, [...lead, "config", "--json", "--show-secrets", "--stack", stack], {
-      cwd: opts.cwd ?? process.cwd(),
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    child.on("error", (err) => reject(new SettingsError(`cannot run the Pulumi CLI: ${err.message}`)));
-    child.on("close", (code) => {
-      if (code !== 0) {
-        reject(new SettingsError(`reading config of stack "${stack}" failed (pulumi exit ${code}): ${stderr.trim().split("\n").slice(-3).join(" ")}`));
-        return;
-      }
-      try {
-        const config = parseStackConfig(stdout);
-        stdout = "";
-        resolve((key) => config.get(key));
-      } catch (err) {
-        reject(err);
-      }
-    });
-  });
+export async function readStackConfig(stack: string, opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<ConfigLookup> {
+  let opened;
+  try {
+    opened = await openStack({ stack, cwd: opts.cwd, env: opts.env });
+  } catch (err) {
+    throw new SettingsError(`reading config of stack "${stack}": ${(err as Error).message}`);
+  }
+  try {
+    const config = stackConfigValues(await opened.stack.getAllConfig());
+    return (key) => config.get(key);
+  } catch (err) {
+    // Not a CLI failure: its output did not parse, and the parser's message would quote it.
+    if (!pulumiFailure(err)) throw new SettingsError(`reading config of stack "${stack}": \`pulumi config --json\` did not print a config document`);
+    throw new SettingsError(describeFailure(`reading config of stack "${stack}"`, err));
+  } finally {
+    await opened.close();
+  }
 }
 
 export interface ConnectOptions {

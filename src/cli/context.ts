@@ -90,5 +90,12 @@ export function action<A extends unknown[]>(
   name: string,
   body: (...args: A) => Promise<ExitCode>,
 ): (...args: A) => Promise<void> {
-  return async (...args: A) => ctx.setExitCode(await runCommand(ctx, name, () => body(...args)));
+  return async (...args: A) => {
+    try {
+      ctx.setExitCode(await runCommand(ctx, name, () => body(...args)));
+    } finally {
+      // The Pulumi runner selected a stack for the command: put back the user's.
+      await ctx.pulumi.close();
+    }
+  };
 }

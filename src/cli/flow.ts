@@ -1,17 +1,18 @@
-// Steps the preview/up/drift/report commands share: run a refreshing
-// `pulumi preview --json`, turn it into a plan, guard it, write the report.
+// Steps the preview/up/drift/report commands share: run a refreshing preview
+// (Automation API, src/cli/pulumi.ts), turn its engine events into a plan, guard
+// it, write the report.
 
 import { Command, Option } from "commander";
 import { CliError, type CliContext } from "./context";
 import { EXIT } from "./exit-codes";
 import { GuardConfigError, evaluateGuard, resolveGuardPolicy, type GuardVerdict } from "./guard";
 import { intOption } from "./options";
-import { previewArgs, type StackSelection } from "./pulumi";
+import { describeExit, type StackSelection } from "./pulumi";
 import {
   DEFAULT_COLLAPSE_AFTER,
   DigestError,
+  PreviewEvents,
   buildPlan,
-  parseDigest,
   reportFromPlan,
   type PlanModel,
   type Report,
@@ -61,26 +62,25 @@ export function stackSelection(ctx: CliContext, opts: StackOptions): StackSelect
 
 export interface PreviewOutcome {
   plan: PlanModel;
-  /** Pulumi's exit code (non-zero with a parsable digest: the preview reported errors). */
+  /** Pulumi's exit code (non-zero with a plan: the preview reported errors). */
   pulumiCode: number | null;
 }
 
-/** Run a refreshing `pulumi preview --json` and build the plan. */
+/** Run a refreshing preview and build the plan from its engine events. */
 export async function previewPlan(ctx: CliContext, sel: StackSelection, extra: string[]): Promise<PreviewOutcome> {
-  const args = previewArgs(sel, extra);
   ctx.stderr(`flex-roster: running a refreshing preview${sel.stack ? ` of stack ${sel.stack}` : ""} (reads live Flex first)...\n`);
-  const res = await ctx.pulumi(args, { capture: true, env: ctx.env });
+  const events = new PreviewEvents();
+  const res = await ctx.pulumi.preview(sel, extra, { env: ctx.env, log: ctx.stderr, onEvent: (e) => events.add(e) });
   let plan: PlanModel;
   try {
-    plan = buildPlan(parseDigest(res.stdout));
+    plan = buildPlan(events.digest());
   } catch (err) {
     if (!(err instanceof DigestError)) throw err;
-    const how = res.code === null ? `was killed (${res.signal})` : `exited ${res.code}`;
-    throw new CliError(`pulumi preview ${how} without a JSON plan (${err.message}); see its errors above`);
+    throw new CliError(`pulumi preview ${describeExit(res)} without a plan (${err.message}); see its errors above`);
   }
   if (res.code !== 0 && !plan.failed) {
     plan.failed = true;
-    plan.diagnostics.push({ severity: "error", message: `pulumi preview exited ${res.code ?? res.signal}` });
+    plan.diagnostics.push({ severity: "error", message: `pulumi preview ${describeExit(res)}` });
   }
   return { plan, pulumiCode: res.code };
 }

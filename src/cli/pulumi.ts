@@ -1,91 +1,202 @@
-// Running the Pulumi CLI from flex-roster commands (which CLI: src/pulumi/command.ts).
+// The Pulumi operations of the flex-roster commands (a refreshing preview, an
+// up), run through the Automation API on the stack of src/pulumi/workspace.ts.
 
-import { spawn } from "node:child_process";
-import { pulumiCommand } from "../pulumi/command";
+import { parseArgs } from "node:util";
+import type { EngineEvent, PreviewOptions, UpOptions } from "@pulumi/pulumi/automation";
+import { openStack, pulumiFailure, type OpenedStack } from "../pulumi/workspace";
 
-export { PULUMI_OVERRIDE_ENV, PULUMI_SCRIPT, pulumiCommand } from "../pulumi/command";
-
-export interface PulumiResult {
-  /** Exit code; null when killed by a signal. */
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  /** Captured stdout ("" when not captured). */
-  stdout: string;
-}
-
-export interface PulumiRunOptions {
-  /** Capture stdout (preview --json) instead of passing it on. */
-  capture: boolean;
-  env?: NodeJS.ProcessEnv;
-}
-
-export type PulumiRunner = (args: string[], opts: PulumiRunOptions) => Promise<PulumiResult>;
-
-/** Environment for the child: what we have, minus settings that would change `--json` output. */
-export function childEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const out = { ...env };
-  // Streams engine events instead of the PreviewDigest document the report reads.
-  delete out.PULUMI_ENABLE_STREAMING_JSON_PREVIEW;
-  return out;
-}
-
-/**
- * Run Pulumi. Its stderr always goes to ours (progress and errors stay visible
- * in CI logs); its stdout is captured or, when not captured, also goes to our
- * stderr so our stdout carries only the report. SIGINT/SIGTERM are passed on
- * so Pulumi can stop cleanly.
- */
-export const runPulumi: PulumiRunner = (args, opts) => {
-  const env = opts.env ?? process.env;
-  const [cmd, ...lead] = pulumiCommand(env);
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, [...lead, ...args], {
-      env: childEnv(env),
-      stdio: ["ignore", opts.capture ? "pipe" : 2, "inherit"],
-    });
-    let stdout = "";
-    if (opts.capture) child.stdout?.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-    const forward = (sig: NodeJS.Signals) => () => child.kill(sig);
-    const onInt = forward("SIGINT");
-    const onTerm = forward("SIGTERM");
-    process.on("SIGINT", onInt);
-    process.on("SIGTERM", onTerm);
-    const done = () => {
-      process.off("SIGINT", onInt);
-      process.off("SIGTERM", onTerm);
-    };
-    child.on("error", (err) => {
-      done();
-      reject(new Error(`cannot run ${[cmd, ...lead].join(" ")}: ${err.message}`));
-    });
-    child.on("close", (code, signal) => {
-      done();
-      resolve({ code, signal, stdout });
-    });
-  });
-};
+export { PULUMI_OVERRIDE_ENV } from "../pulumi/command";
 
 export interface StackSelection {
   stack?: string;
   cwd?: string;
 }
 
-/** `--stack X --cwd D` for a Pulumi command, when given. */
-export function selectionArgs(sel: StackSelection): string[] {
-  const out: string[] = [];
-  if (sel.stack) out.push("--stack", sel.stack);
-  if (sel.cwd) out.push("--cwd", sel.cwd);
+export interface PulumiOpOptions {
+  env: NodeJS.ProcessEnv;
+  /** Pulumi's output, both of its streams (flex-roster's stdout carries only the report). */
+  log(text: string): void;
+  onEvent?(event: EngineEvent): void;
+}
+
+export interface PulumiOpResult {
+  /** Pulumi's exit code (0: success); null when it was killed by a signal or could not start. */
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** flex-roster got this signal and asked Pulumi to stop. */
+  interrupted?: NodeJS.Signals;
+}
+
+export interface PulumiRunner {
+  /** A refreshing preview (live Flex is read first); its plan arrives as engine events. */
+  preview(sel: StackSelection, extraArgs: string[], opts: PulumiOpOptions): Promise<PulumiOpResult>;
+  /** `up` with a refresh, without a preview of its own, going on past a failed worker. */
+  up(sel: StackSelection, extraArgs: string[], opts: PulumiOpOptions): Promise<PulumiOpResult>;
+  /** The command is done: select again the stack the user had selected. */
+  close(): Promise<void>;
+}
+
+/** Pulumi flags accepted after `--`, as the Automation API options they become. */
+const EXTRA_FLAGS = {
+  parallel: { type: "string", short: "p" },
+  target: { type: "string", short: "t", multiple: true },
+  "target-dependents": { type: "boolean" },
+  replace: { type: "string", multiple: true },
+  exclude: { type: "string", multiple: true },
+  "exclude-dependents": { type: "boolean" },
+  "policy-pack": { type: "string", multiple: true },
+  "policy-pack-config": { type: "string", multiple: true },
+  message: { type: "string", short: "m" },
+  diff: { type: "boolean" },
+  debug: { type: "boolean", short: "d" },
+  verbose: { type: "string", short: "v" },
+  logflow: { type: "boolean" },
+  logtostderr: { type: "boolean" },
+  color: { type: "string" },
+  tracing: { type: "string" },
+  "suppress-outputs": { type: "boolean" },
+  "suppress-progress": { type: "boolean" },
+  "config-file": { type: "string" },
+} as const;
+
+export type ExtraOptions = Pick<
+  PreviewOptions & UpOptions,
+  | "parallel"
+  | "target"
+  | "targetDependents"
+  | "replace"
+  | "exclude"
+  | "excludeDependents"
+  | "policyPacks"
+  | "policyPackConfigs"
+  | "message"
+  | "diff"
+  | "debug"
+  | "logVerbosity"
+  | "logFlow"
+  | "logToStdErr"
+  | "color"
+  | "tracing"
+  | "suppressOutputs"
+  | "suppressProgress"
+  | "configFile"
+>;
+
+function wholeNumber(flag: string, raw: string): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`pulumi argument --${flag} needs a whole number ≥ 1; got ${JSON.stringify(raw)}`);
+  return n;
+}
+
+/**
+ * The Pulumi arguments given after `--` (`flex-roster up -- --parallel 8`). The
+ * Automation API takes options, not raw arguments, so only the flags above pass;
+ * any other is an error rather than silently dropped.
+ */
+export function extraOptions(args: string[]): ExtraOptions {
+  let values;
+  try {
+    ({ values } = parseArgs({ args, options: EXTRA_FLAGS, strict: true, allowPositionals: false }));
+  } catch (err) {
+    const known = Object.keys(EXTRA_FLAGS).map((f) => `--${f}`).join(", ");
+    throw new Error(`pulumi arguments after --: ${(err as Error).message.split("\n")[0]} (flex-roster passes on: ${known})`);
+  }
+  const out: ExtraOptions = {};
+  if (values.parallel !== undefined) out.parallel = wholeNumber("parallel", values.parallel);
+  if (values.target) out.target = values.target;
+  if (values["target-dependents"]) out.targetDependents = true;
+  if (values.replace) out.replace = values.replace;
+  if (values.exclude) out.exclude = values.exclude;
+  if (values["exclude-dependents"]) out.excludeDependents = true;
+  if (values["policy-pack"]) out.policyPacks = values["policy-pack"];
+  if (values["policy-pack-config"]) out.policyPackConfigs = values["policy-pack-config"];
+  if (values.message !== undefined) out.message = values.message;
+  if (values.diff) out.diff = true;
+  if (values.debug) out.debug = true;
+  if (values.verbose !== undefined) out.logVerbosity = wholeNumber("verbose", values.verbose);
+  if (values.logflow) out.logFlow = true;
+  if (values.logtostderr) out.logToStdErr = true;
+  if (values.color !== undefined) {
+    const c = values.color;
+    if (c !== "always" && c !== "never" && c !== "raw" && c !== "auto") throw new Error(`pulumi argument --color must be always, never, raw or auto; got ${JSON.stringify(c)}`);
+    out.color = c;
+  }
+  if (values.tracing !== undefined) out.tracing = values.tracing;
+  if (values["suppress-outputs"]) out.suppressOutputs = true;
+  if (values["suppress-progress"]) out.suppressProgress = true;
+  if (values["config-file"] !== undefined) out.configFile = values["config-file"];
   return out;
 }
 
-/** `pulumi preview --json` with a refresh, so live Flex is read first. */
-export function previewArgs(sel: StackSelection, extra: string[] = []): string[] {
-  return ["preview", "--json", "--refresh=true", "--non-interactive", ...selectionArgs(sel), ...extra];
+async function runOperation(
+  opened: OpenedStack,
+  kind: "preview" | "up",
+  extra: ExtraOptions,
+  opts: PulumiOpOptions,
+): Promise<PulumiOpResult> {
+  // SIGINT/SIGTERM: ask Pulumi to stop (it cancels cleanly and writes its state),
+  // then report its exit instead of dying under it.
+  const abort = new AbortController();
+  let interrupted: NodeJS.Signals | undefined;
+  const onSignal = (sig: NodeJS.Signals) => {
+    interrupted ??= sig;
+    abort.abort();
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  const common = { ...extra, refresh: true, onOutput: opts.log, onError: opts.log, onEvent: opts.onEvent, signal: abort.signal };
+  try {
+    if (kind === "preview") await opened.stack.preview(common);
+    // continueOnError: agents are independent, so one that cannot be applied (a busy
+    // worker, a permanent API error) must not hold back the others; the exit code is still 1.
+    else await opened.stack.up({ ...common, continueOnError: true });
+    return { code: 0, signal: null };
+  } catch (err) {
+    const failure = pulumiFailure(err);
+    if (!failure) throw err;
+    return { code: failure.code, signal: failure.signal, ...(interrupted ? { interrupted } : {}) };
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
 }
 
-/** `pulumi up` without its own preview (flex-roster just previewed and guarded). */
-export function upArgs(sel: StackSelection, extra: string[] = []): string[] {
-  // --continue-on-error: agents are independent, so one that cannot be applied (a busy
-  // worker, a permanent API error) must not hold back the others; the exit code is still 1.
-  return ["up", "--yes", "--skip-preview", "--continue-on-error", "--refresh=true", "--non-interactive", ...selectionArgs(sel), ...extra];
+/**
+ * A runner on the Automation API. A stack is selected once per command (`up`
+ * previews, then applies) and the user's selection put back by close().
+ */
+export function automationRunner(): PulumiRunner {
+  const opened = new Map<string, Promise<OpenedStack>>();
+  const stackFor = (sel: StackSelection, env: NodeJS.ProcessEnv) => {
+    const key = JSON.stringify([sel.stack ?? "", sel.cwd ?? ""]);
+    let p = opened.get(key);
+    if (!p) {
+      p = openStack({ stack: sel.stack, cwd: sel.cwd, env });
+      p.catch(() => opened.delete(key));
+      opened.set(key, p);
+    }
+    return p;
+  };
+  const run = (kind: "preview" | "up") => async (sel: StackSelection, extraArgs: string[], opts: PulumiOpOptions) => {
+    const extra = extraOptions(extraArgs);
+    return runOperation(await stackFor(sel, opts.env), kind, extra, opts);
+  };
+  return {
+    preview: run("preview"),
+    up: run("up"),
+    async close() {
+      const all = [...opened.values()];
+      opened.clear();
+      for (const p of all) await (await p.catch(() => undefined))?.close();
+    },
+  };
+}
+
+/** The runner the commands use. */
+export const runPulumi: PulumiRunner = automationRunner();
+
+/** "exited 2", "was killed (SIGKILL)", "stopped after SIGINT (exit 255)". */
+export function describeExit(res: PulumiOpResult): string {
+  const how = res.code === null ? (res.signal ? `was killed (${res.signal})` : "could not run") : `exited ${res.code}`;
+  return res.interrupted ? `stopped after ${res.interrupted} (${how})` : how;
 }

@@ -1,6 +1,7 @@
-// bin/flex-roster as a user runs it, with a stand-in Pulumi (test/cli/fixtures/fake-pulumi)
-// that prints REAL captured previews (test/fixtures/preview/*.json). Checks the exit codes,
-// which Pulumi commands run (and which never do), and where the report goes.
+// bin/flex-roster as a user runs it, with a stand-in Pulumi CLI (test/cli/fixtures/fake-pulumi)
+// that the Automation API drives like the real one and that streams REAL captured engine
+// events (test/fixtures/preview/*.events.jsonl). Checks the exit codes, which Pulumi
+// commands run (and which never do), and where the report goes.
 
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -10,7 +11,7 @@ import { afterAll, describe, expect, it } from "vitest";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const BIN = path.join(ROOT, "bin", "flex-roster");
-const FAKE = path.join(__dirname, "fixtures", "fake-pulumi");
+const FAKE = path.join(__dirname, "fixtures", "fake-pulumi", "bin", "pulumi");
 const PREVIEWS = path.join(ROOT, "test", "fixtures", "preview");
 const tmp = mkdtempSync(path.join(os.tmpdir(), "flex-roster-cli-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -19,21 +20,36 @@ interface Run {
   code: number | null;
   stdout: string;
   stderr: string;
-  /** Pulumi calls the CLI made, one per line. */
+  /** Pulumi calls the CLI made, one per line: arguments, then "| cwd=<dir>". */
   calls: string[];
+  /** The operations among them (preview, up). */
+  ops: string[];
+}
+
+interface RunOptions {
+  /** The captured scenario whose engine events the preview streams. */
+  preview?: string;
+  previewRc?: number;
+  upRc?: number;
+  env?: Record<string, string>;
+  stdin?: string;
+  cwd?: string;
+  /** Called with the child and its stderr so far, on every stderr chunk. */
+  onStderr?: (child: ReturnType<typeof spawn>, stderr: string) => void;
 }
 
 let n = 0;
-function run(args: string[], opts: { preview?: string; previewRc?: number; upRc?: number; env?: Record<string, string>; stdin?: string; cwd?: string } = {}): Promise<Run> {
+function run(args: string[], opts: RunOptions = {}): Promise<Run> {
   const log = path.join(tmp, `calls-${++n}.log`);
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith("PULUMI_") && !k.startsWith("FLEX_ROSTER_")) env[k] = v;
   Object.assign(env, {
     FLEX_ROSTER_PULUMI: FAKE,
     FAKE_LOG: log,
-    FAKE_PREVIEW: opts.preview ? path.join(PREVIEWS, `${opts.preview}.json`) : "",
+    FAKE_EVENTS: opts.preview ? path.join(PREVIEWS, `${opts.preview}.events.jsonl`) : "",
     FAKE_PREVIEW_RC: String(opts.previewRc ?? 0),
     FAKE_UP_RC: String(opts.upRc ?? 0),
+    FAKE_SELECTED: "dev",
     ...opts.env,
   });
   return new Promise((resolve) => {
@@ -41,17 +57,23 @@ function run(args: string[], opts: { preview?: string; previewRc?: number; upRc?
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    child.stderr.setEncoding("utf8").on("data", (d: string) => {
+      stderr += d;
+      opts.onStderr?.(child, stderr);
+    });
     child.stdin.end(opts.stdin ?? "");
     child.on("close", (code) => {
       const calls = existsSync(log) ? readFileSync(log, "utf8").split("\n").filter(Boolean) : [];
-      resolve({ code, stdout, stderr, calls });
+      resolve({ code, stdout, stderr, calls, ops: calls.filter((c) => /^(preview|up) /.test(c)) });
     });
   });
 }
 
-const PREVIEW_CALL = "preview --json --refresh=true --non-interactive";
-const UP_CALL = "up --yes --skip-preview --continue-on-error --refresh=true --non-interactive";
+/** The refreshing preview, and the up, that the Automation API runs for a stack. */
+const previewCall = (stack: string, cwd = tmp, extra = "") =>
+  `preview --refresh${extra} --exec-kind auto.local --event-log <events> --stack ${stack} --non-interactive | cwd=${cwd}`;
+const upCall = (stack: string) =>
+  `up --yes --skip-preview --refresh --continue-on-error --exec-kind auto.local --stack ${stack} --non-interactive | cwd=${tmp}`;
 
 describe("flex-roster CLI", { timeout: 60_000 }, () => {
   it("--help lists the commands and the exit codes", async () => {
@@ -80,7 +102,14 @@ describe("flex-roster CLI", { timeout: 60_000 }, () => {
       expect(r.stdout.startsWith("<!-- flex-roster-report -->\n")).toBe(true);
       expect(r.stdout).toContain("**In sync.**");
       expect(r.stderr).toContain("fake pulumi: previewing");
-      expect(r.calls).toEqual([`${PREVIEW_CALL} --stack prod | streaming=`]);
+      // The Automation API selects the stack; the user's selection (dev) is put back after.
+      expect(r.calls).toEqual([
+        `version | cwd=${tmp}`,
+        `stack ls --json --non-interactive | cwd=${tmp}`,
+        `stack select --stack prod --non-interactive | cwd=${tmp}`,
+        previewCall("prod"),
+        `stack select --stack dev --non-interactive | cwd=${tmp}`,
+      ]);
     });
 
     it("drift: exit 2, the report names the agent and the reason; --out and --summary-json written", async () => {
@@ -105,10 +134,10 @@ describe("flex-roster CLI", { timeout: 60_000 }, () => {
       expect(r.stdout).toContain("capacity must be an integer between 0 and 50");
     });
 
-    it("no JSON at all from pulumi: exit 1 with a message", async () => {
+    it("no engine events at all from pulumi: exit 1 with a message", async () => {
       const r = await run(["drift"], { previewRc: 6 });
       expect(r.code).toBe(1);
-      expect(r.stderr).toContain("flex-roster drift: error: pulumi preview exited 6 without a JSON plan");
+      expect(r.stderr).toContain("flex-roster drift: error: pulumi preview exited 6 without a plan (no engine events)");
     });
 
     it("a clean-looking JSON with a non-zero pulumi exit is still an error", async () => {
@@ -117,12 +146,35 @@ describe("flex-roster CLI", { timeout: 60_000 }, () => {
       expect(r.stdout).toContain("pulumi preview exited 255");
     });
 
-    it("stack from FLEX_ROSTER_STACK unless --stack; --cwd and args after -- reach pulumi; streaming JSON is switched off", async () => {
-      const env = { FLEX_ROSTER_STACK: "prod", PULUMI_ENABLE_STREAMING_JSON_PREVIEW: "1" };
+    it("stack from FLEX_ROSTER_STACK unless --stack, else the selected one; --cwd and args after -- reach pulumi", async () => {
+      const env = { FLEX_ROSTER_STACK: "prod" };
       const a = await run(["drift"], { preview: "clean", env });
-      expect(a.calls).toEqual([`${PREVIEW_CALL} --stack prod | streaming=`]);
-      const b = await run(["drift", "-s", "staging", "--cwd", "/somewhere", "--", "--parallel", "4"], { preview: "clean", env });
-      expect(b.calls).toEqual([`${PREVIEW_CALL} --stack staging --cwd /somewhere --parallel 4 | streaming=`]);
+      expect(a.ops).toEqual([previewCall("prod")]);
+      const project = mkdtempSync(path.join(tmp, "project-"));
+      const b = await run(["drift", "-s", "staging", "--cwd", project, "--", "--parallel", "4", "--target-dependents"], { preview: "clean", env });
+      expect(b.code).toBe(0);
+      expect(b.ops).toEqual([previewCall("staging", project, " --target-dependents --parallel 4")]);
+      const c = await run(["drift"], { preview: "clean" });
+      expect(c.ops).toEqual([previewCall("dev")]);
+      expect(c.calls.filter((x) => x.startsWith("stack select"))).toEqual([`stack select --stack dev --non-interactive | cwd=${tmp}`]);
+    });
+
+    it("a pulumi argument the Automation API cannot pass on is an error, before Pulumi runs", async () => {
+      const r = await run(["drift", "--", "--refresh=false"], { preview: "clean" });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/flex-roster drift: error: pulumi arguments after --: Unknown option '--refresh'.*--parallel/);
+      expect(r.calls).toEqual([]);
+    });
+
+    it("no stack given and none selected, or a stack that does not exist: exit 1 with Pulumi's reason, no preview", async () => {
+      const a = await run(["drift"], { preview: "clean", env: { FAKE_SELECTED: "" } });
+      expect(a.code).toBe(1);
+      expect(a.stderr).toContain("flex-roster drift: error: no stack selected: pass --stack <name>");
+      expect(a.ops).toEqual([]);
+      const b = await run(["drift", "--stack", "nope"], { preview: "clean", env: { FAKE_MISSING_STACK: "nope" } });
+      expect(b.code).toBe(1);
+      expect(b.stderr).toContain("selecting stack nope failed (exit 255): error: no stack named 'nope' found");
+      expect(b.ops).toEqual([]);
     });
   });
 
@@ -132,7 +184,7 @@ describe("flex-roster CLI", { timeout: 60_000 }, () => {
       const r = await run(["preview", "--out", out], { preview: "agent-removed" });
       expect(r.code).toBe(0);
       expect(readFileSync(out, "utf8")).toContain("Blast-radius guard: 1 worker deleted or replaced; the limit is 1");
-      expect(r.calls).toHaveLength(1);
+      expect(r.ops).toEqual([previewCall("dev")]);
     });
 
     it("over the guard: exit 3, the comment says blocked", async () => {
@@ -159,7 +211,12 @@ describe("flex-roster CLI", { timeout: 60_000 }, () => {
     it("applies after a guarded preview: preview, then pulumi up; Pulumi's stdout kept off ours", async () => {
       const r = await run(["up", "--stack", "prod"], { preview: "agent-added" });
       expect(r.code).toBe(0);
-      expect(r.calls).toEqual([`${PREVIEW_CALL} --stack prod | streaming=`, `${UP_CALL} --stack prod | streaming=`]);
+      expect(r.ops).toEqual([previewCall("prod"), upCall("prod")]);
+      // One selection for both, the user's put back at the end.
+      expect(r.calls.filter((c) => c.startsWith("stack select"))).toEqual([
+        `stack select --stack prod --non-interactive | cwd=${tmp}`,
+        `stack select --stack dev --non-interactive | cwd=${tmp}`,
+      ]);
       expect(r.stdout).toContain("new agent; channels `chat` 1, `voice` 0");
       expect(r.stdout).not.toContain("fake pulumi: Updating");
       expect(r.stderr).toContain("fake pulumi: Updating (stdout)");
@@ -169,30 +226,49 @@ describe("flex-roster CLI", { timeout: 60_000 }, () => {
     it("blocked by the guard: exit 3 and pulumi up never runs", async () => {
       const r = await run(["up"], { preview: "mass-removal" });
       expect(r.code).toBe(3);
-      expect(r.calls).toHaveLength(1);
-      expect(r.calls[0]).toMatch(/^preview /);
+      expect(r.ops).toEqual([previewCall("dev")]);
     });
 
     it("--allow-mass-removal applies it", async () => {
       const r = await run(["up", "--allow-mass-removal"], { preview: "mass-removal" });
       expect(r.code).toBe(0);
-      expect(r.calls.map((c) => c.split(" ")[0])).toEqual(["preview", "up"]);
+      expect(r.ops.map((c) => c.split(" ")[0])).toEqual(["preview", "up"]);
     });
 
     it("nothing to do: no pulumi up", async () => {
       const r = await run(["up"], { preview: "clean" });
       expect(r.code).toBe(0);
-      expect(r.calls).toHaveLength(1);
+      expect(r.ops).toEqual([previewCall("dev")]);
       expect(r.stderr).toContain("nothing to apply");
     });
 
     it("a failed preview never applies; a failed up is exit 1", async () => {
       const a = await run(["up"], { preview: "invalid-roster", previewRc: 1 });
       expect(a.code).toBe(1);
-      expect(a.calls).toHaveLength(1);
+      expect(a.ops).toEqual([previewCall("dev")]);
       const b = await run(["up"], { preview: "agent-added", upRc: 255 });
       expect(b.code).toBe(1);
       expect(b.stderr).toContain("pulumi up exited 255");
+    });
+
+    it("SIGINT during up: Pulumi is asked to stop and does so cleanly; exit 1", async () => {
+      let sent = false;
+      const r = await run(["up", "--stack", "prod"], {
+        preview: "agent-added",
+        env: { FAKE_UP_WAIT: "1" },
+        onStderr: (child, stderr) => {
+          if (!sent && stderr.includes("fake pulumi: waiting")) {
+            sent = true;
+            child.kill("SIGINT");
+          }
+        },
+      });
+      expect(sent).toBe(true);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain("fake pulumi: interrupted, stopping cleanly");
+      expect(r.stderr).toContain("flex-roster up: pulumi up stopped after SIGINT (exited 255)");
+      // The user's selected stack is still put back.
+      expect(r.calls.at(-1)).toBe(`stack select --stack dev --non-interactive | cwd=${tmp}`);
     });
   });
 
@@ -206,6 +282,16 @@ describe("flex-roster CLI", { timeout: 60_000 }, () => {
       expect(a.stdout).toBe(b.stdout);
       expect(a.stdout).toBe(readFileSync(path.join(PREVIEWS, "capacity-changed.md"), "utf8").replace(/\n\nBlast-radius[^\n]*/, ""));
       expect(a.calls).toEqual([]);
+    });
+
+    it("a preview run by flex-roster and the same preview saved with --json give the same report", async () => {
+      for (const scenario of ["contact-uri-corrupted", "capacity-changed"]) {
+        const live = await run(["preview"], { preview: scenario });
+        const saved = await run(["report", "--guard", "--preview-json", path.join(PREVIEWS, `${scenario}.json`)]);
+        expect(live.code).toBe(0);
+        expect(saved.code).toBe(0);
+        expect(live.stdout).toBe(saved.stdout);
+      }
     });
 
     it("--mode drift (exit 2: changes are drift) and --guard", async () => {
@@ -228,6 +314,16 @@ describe("flex-roster CLI", { timeout: 60_000 }, () => {
       const b = await run(["report", "-p", path.join(tmp, "missing.json")]);
       expect(b.code).toBe(1);
       expect(b.stderr).toContain("cannot read");
+    });
+  });
+
+  describe("doctor --stack", () => {
+    it("reads the stack's config through the Automation API; output that is not a config document is never echoed", async () => {
+      const r = await run(["doctor", "--stack", "prod", "--no-progress"], { env: { FAKE_CONFIG: "token=s3cret-value" } });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain('reading config of stack "prod": `pulumi config --json` did not print a config document');
+      expect(r.stderr).not.toContain("s3cret");
+      expect(r.calls).toContain(`config --show-secrets --json --stack prod --non-interactive | cwd=${tmp}`);
     });
   });
 

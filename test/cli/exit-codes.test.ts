@@ -1,6 +1,7 @@
 // One table: every command, every outcome, the exit code it must give. The
 // commands run in-process through main() with a recording CLI context; Pulumi
-// is a stand-in that answers with REAL captured previews (test/fixtures/preview),
+// is a stand-in that answers with REAL captured previews (test/fixtures/preview: engine
+// events for preview/up/drift, --json documents for report),
 // Twilio is the emulator. Also checks that --help, README and docs print the
 // table of src/cli/exit-codes.ts and that every code a command documents is
 // one it really returns.
@@ -11,7 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type Emulator, type SeedWorkerSpec } from "../../emulator";
 import { COMMAND_EXITS, EXIT, exitCodesMarkdown, type CommandName, type ExitCode } from "../../src/cli/exit-codes";
 import { main } from "../../src/cli/main";
-import type { PulumiResult, PulumiRunner } from "../../src/cli/pulumi";
+import type { EngineEvent } from "@pulumi/pulumi/automation";
+import type { PulumiOpResult, PulumiRunner } from "../../src/cli/pulumi";
 import { flexIdentity } from "../../src/flex/identity";
 import { recordingContext, type RecordingContext } from "../../testing/cli-context";
 
@@ -24,12 +26,26 @@ beforeAll(async () => {
 });
 afterAll(() => emu?.close());
 
-/** Pulumi stand-in: `preview` prints the scenario's captured JSON with exit code `previewCode`; `up` exits `upCode`. */
+/** The scenario's captured engine events (what the Automation API streams during its preview). */
+const events = (scenario: string): EngineEvent[] =>
+  readFileSync(path.join(ROOT, "test", "fixtures", "preview", `${scenario}.events.jsonl`), "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as EngineEvent);
+
+/** Pulumi stand-in: `preview` streams the scenario's captured events and exits `previewCode`; `up` exits `upCode`. */
 function fakePulumi(calls: string[], scenario: string | undefined, previewCode = 0, upCode = 0): PulumiRunner {
-  return async (args): Promise<PulumiResult> => {
-    calls.push(args[0]);
-    if (args[0] === "preview") return { code: previewCode, signal: null, stdout: scenario ? preview(scenario) : "" };
-    return { code: upCode, signal: null, stdout: "" };
+  return {
+    async preview(_sel, _extra, opts): Promise<PulumiOpResult> {
+      calls.push("preview");
+      for (const e of scenario ? events(scenario) : []) opts.onEvent?.(e);
+      return { code: previewCode, signal: null };
+    },
+    async up(): Promise<PulumiOpResult> {
+      calls.push("up");
+      return { code: upCode, signal: null };
+    },
+    close: async () => {},
   };
 }
 

@@ -11,7 +11,7 @@ import type { Command } from "commander";
 import { action, type CliContext } from "../context";
 import { EXIT, exitCodesHelp } from "../exit-codes";
 import { addOutputOptions, addStackOptions, guardedPlan, stackSelection, type GuardedPlanOptions } from "../flow";
-import { upArgs } from "../pulumi";
+import { describeExit } from "../pulumi";
 import { hasChanges } from "../report";
 
 export function register(program: Command, ctx: CliContext): void {
@@ -44,9 +44,9 @@ Example:
         return EXIT.OK;
       }
       ctx.stderr("flex-roster up: applying with pulumi up...\n");
-      const res = await ctx.pulumi(upArgs(sel, pulumiArgs), { capture: false, env: ctx.env });
+      const res = await ctx.pulumi.up(sel, pulumiArgs, { env: ctx.env, log: ctx.stderr });
       if (res.code !== 0) {
-        ctx.stderr(`flex-roster up: pulumi up ${res.code === null ? `was killed (${res.signal})` : `exited ${res.code}`}\n`);
+        ctx.stderr(`flex-roster up: pulumi up ${describeExit(res)}\n`);
         return EXIT.ERROR;
       }
       ctx.stderr("flex-roster up: applied\n");
