@@ -1,13 +1,18 @@
 // An isolated flex-roster stack for end-to-end tests: the real project program
 // (index.ts and src/ symlinked into a temp dir), the real Pulumi CLI with a private file
-// backend, and a TaskRouter emulator over HTTP holding the Twilio side.
+// backend, and a TaskRouter emulator over HTTP holding the Twilio side. Each stack and
+// its config are set up through the Automation API (stack init and one config set-all,
+// on the CLI and environment flex-roster itself uses); the tests' own commands run the
+// CLI as a user does (scripts/pulumi).
 
 import { readFileSync } from "node:fs";
 import { copyFile, symlink, writeFile } from "node:fs/promises";
 import * as path from "node:path";
+import { Stack } from "@pulumi/pulumi/automation";
 import { startEmulator, type Emulator } from "../emulator";
+import { describeFailure, openWorkspace } from "../src/pulumi/workspace";
 import { createClient, type TwilioClient } from "../src/twilio/client";
-import { describeRun, makePulumiSandbox, REPO_ROOT, runPulumi, type RunResult } from "./pulumi-cli";
+import { baseEnv, describeRun, makePulumiSandbox, REPO_ROOT, runPulumi, type RunResult } from "./pulumi-cli";
 
 export const STACK = "e2e";
 
@@ -77,17 +82,17 @@ export async function createFlexStack(opts: FlexStackOptions): Promise<FlexStack
       return r;
     };
 
-    const init = await runPulumi(["stack", "init", name, "--non-interactive"], { cwd: sandbox.dir, env });
-    if (init.code !== 0) throw new Error(describeRun("stack init", init));
-    // One Pulumi process for all of it: each costs seconds on a loaded machine.
-    const plain = { "flex-roster:roster": "roster.yaml", "flex-roster:apiBaseUrl": emulator.url, "twilio:accountSid": emulator.accountSid, ...config };
-    await ok([
-      "config",
-      "set-all",
-      ...Object.entries(plain).flatMap(([k, v]) => ["--plaintext", `${k}=${v}`]),
-      "--secret",
-      `twilio:authToken=${emulator.authToken}`,
-    ]);
+    try {
+      const { ws } = await openWorkspace({ cwd: sandbox.dir, env: { ...baseEnv(), ...env } });
+      const created = await Stack.create(name, ws);
+      const plain = { "flex-roster:roster": "roster.yaml", "flex-roster:apiBaseUrl": emulator.url, "twilio:accountSid": emulator.accountSid, ...config };
+      await created.setAllConfig({
+        ...Object.fromEntries(Object.entries(plain).map(([k, value]) => [k, { value }])),
+        "twilio:authToken": { value: emulator.authToken, secret: true },
+      });
+    } catch (err) {
+      throw new Error(describeFailure(`stack ${name} set-up`, err));
+    }
 
     const stack: FlexStack = {
       name,
