@@ -5,8 +5,6 @@ import { parseArgs } from "node:util";
 import type { EngineEvent, PreviewOptions, UpOptions } from "@pulumi/pulumi/automation";
 import { openStack, pulumiFailure, type OpenedStack } from "../pulumi/workspace";
 
-export { PULUMI_OVERRIDE_ENV } from "../pulumi/command";
-
 export interface StackSelection {
   stack?: string;
   cwd?: string;
