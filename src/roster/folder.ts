@@ -8,7 +8,7 @@ import { readdirSync, statSync } from "node:fs";
 import * as path from "node:path";
 import type { AgentSpec, Roster } from "../flex/types";
 import { RosterError, type RosterIssue } from "./errors";
-import { parseRoster, readRosterText } from "./load";
+import { loadRoster, parseRoster, readRosterText } from "./load";
 import { RosterSource, formatPath, type PathSegment } from "./source";
 
 /** A team file: `<team>.yaml` or `<team>.yml`, not hidden (editors' swap and backup files start with a dot). */
@@ -111,6 +111,24 @@ export function loadRosterFolder(dir: string, opts: LoadOptions = {}): RosterFol
     throw new RosterError(dir, issues);
   }
   return { dir, teams: loaded.map(({ team, roster }) => ({ team, roster })) };
+}
+
+/**
+ * Every team of a folder as one roster (all agents, the folder's one workspace):
+ * what a whole-workspace view such as `flex-roster doctor` compares with, since
+ * the workers of every team share the workspace.
+ */
+export function wholeFolder(folder: RosterFolder): Roster {
+  return {
+    file: folder.dir,
+    workspace: folder.teams[0]?.roster.workspace,
+    agents: folder.teams.flatMap((t) => t.roster.agents),
+  };
+}
+
+/** A roster file, or a roster folder read as one roster (see wholeFolder). */
+export function loadRosterOrFolder(roster: string): Roster {
+  return isRosterFolder(roster) ? wholeFolder(loadRosterFolder(roster)) : loadRoster(roster);
 }
 
 /** This stack's team of the folder; an unknown team is a RosterError listing the teams there are. */

@@ -1,7 +1,7 @@
 // doctor against a seeded messy workspace of 205 workers on the emulator:
 // it must find exactly the planted problems, no more, no less.
 
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -115,6 +115,24 @@ describe("flex-roster doctor on a messy workspace", () => {
     expect(orphans).toEqual(s.planted.filter((p) => !inRoster.has(p.sid)).map((p) => p.sid).sort());
     expect(report.findings.filter((f: { code: string }) => f.code === "agent-without-worker").map((f: { email: string }) => f.email)).toEqual(["newhire@acme.com"]);
     expect(report.roster).toBe("roster.yaml");
+  });
+
+  it("--roster with a roster folder compares with every team: the same findings as one file", async () => {
+    const keep = s.planted.filter((p) => p.kind === "healthy").slice(0, 150);
+    const line = (p: (typeof keep)[number]) =>
+      `  - email: ${(p.import as { email: string }).email}${p.spec.friendlyName === "contractor7" ? "\n    identity: contractor7" : ""}`;
+    const dir = path.join(tmp, "roster.d");
+    mkdirSync(dir, { recursive: true });
+    const header = ["workspace: Flex Task Assignment", "agents:"];
+    writeFileSync(path.join(dir, "sales.yaml"), [...header, ...keep.slice(0, 70).map(line)].join("\n"));
+    writeFileSync(path.join(dir, "support.yaml"), [...header, ...keep.slice(70).map(line), "  - email: newhire@acme.com"].join("\n"));
+    const r = await doctor({ json: true, roster: "roster.d" });
+    expect(r.stderr).toBe("");
+    const report = JSON.parse(r.stdout);
+    const inRoster = new Set(keep.map((p) => p.sid));
+    const orphans = report.findings.filter((f: { code: string }) => f.code === "orphan-worker").map((f: { sid: string }) => f.sid).sort();
+    expect(orphans).toEqual(s.planted.filter((p) => !inRoster.has(p.sid)).map((p) => p.sid).sort());
+    expect(report.findings.filter((f: { code: string }) => f.code === "agent-without-worker").map((f: { email: string }) => f.email)).toEqual(["newhire@acme.com"]);
   });
 
   it("a clean workspace exits 0; warnings only exit 2, or 0 with --fail-on critical", async () => {

@@ -9,7 +9,7 @@ import { connect, DEFAULT_WORKSPACE } from "../../brownfield/connect";
 import { doctorJson, renderDoctor, type DoctorVerdict } from "../../brownfield/report";
 import { scanWorkspace } from "../../brownfield/scan";
 import type { Roster } from "../../flex/types";
-import { loadRoster } from "../../roster";
+import { loadRosterOrFolder } from "../../roster";
 import { action, runCommand, type CliContext } from "../context";
 import { EXIT, exitCodesHelp, type ExitCode } from "../exit-codes";
 import { intOption } from "../options";
@@ -51,7 +51,7 @@ ${exitCodesHelp("doctor")}
 Credentials: TWILIO_ACCOUNT_SID with TWILIO_AUTH_TOKEN (or TWILIO_API_KEY +
 TWILIO_API_SECRET); FLEX_ROSTER_API_BASE_URL points at another API base (the
 emulator). With --stack, the stack's config is read through the Pulumi CLI
-(secrets stay in memory) and its flex-roster:roster is the default --roster.
+(secrets stay in memory) and its flex-roster:roster (a file, or a folder: every team) is the default --roster.
 
 Examples:
   flex-roster doctor
@@ -75,7 +75,7 @@ async function doctor(opts: DoctorOptions, ctx: CliContext): Promise<ExitCode> {
   try {
     const conn = await connect({ stack: opts.stack, concurrency: opts.concurrency, env: ctx.env, cwd: ctx.cwd });
     const rosterFile = opts.roster ?? (opts.stack ? conn.config("flex-roster:roster") : undefined);
-    const roster: Roster | undefined = rosterFile ? loadRoster(path.resolve(ctx.cwd, rosterFile)) : undefined;
+    const roster: Roster | undefined = rosterFile ? loadRosterOrFolder(path.resolve(ctx.cwd, rosterFile)) : undefined;
     const workspace = opts.workspace ?? roster?.workspace ?? DEFAULT_WORKSPACE;
     const scan = await scanWorkspace(conn.tr, workspace, {
       concurrency: conn.settings.concurrency,
@@ -112,7 +112,7 @@ export function register(program: Command, ctx: CliContext): void {
     .command("doctor")
     .summary("audit live workers: contact_uri, attributes, duplicates, chat capacity (exit 0 clean, 2 findings, 1 error)")
     .description("audit the live TaskRouter workers of a workspace: contact_uri, attributes, duplicates, chat capacity")
-    .option("--roster <file>", "compare with a roster: report orphan workers and agents without a worker")
+    .option("--roster <file>", "compare with a roster file, or a roster folder (every team): report orphan workers and agents without a worker")
     .option("--json", "print a JSON report on stdout instead of the table")
     .option("--workspace <name|sid>", `TaskRouter workspace friendly name or WS SID (default: the roster's, else "${DEFAULT_WORKSPACE}")`)
     .option("--stack <name>", "read Twilio credentials (and the roster path) from this Pulumi stack's config")
