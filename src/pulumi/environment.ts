@@ -1,7 +1,7 @@
 // The environment flex-roster runs the Pulumi CLI with (the Automation API's
 // workspace envVars). In a source checkout it fills in the local defaults that
 // scripts/pulumi applies, each only where the user has set nothing:
-//   - PULUMI_DEFAULTS (src/pulumi-defaults.ts: no update check, no plugin
+//   - PULUMI_DEFAULTS (src/pulumi/defaults.ts: no update check, no plugin
 //     downloads, no type check, no per-step checkpoints);
 //   - a file backend in <checkout>/.pulumi-state when not logged in to a backend;
 //   - the public dev passphrase, for the `dev` stack only (it talks only to the
@@ -11,7 +11,7 @@
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { withPulumiDefaults } from "../pulumi-defaults";
+import { withPulumiDefaults } from "./defaults";
 
 export const DEV_STACK = "dev";
 /** Dev-only and deliberately public, as in scripts/pulumi. */

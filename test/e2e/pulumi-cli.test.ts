@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import * as os from "node:os";
 import * as path from "node:path";
-import { PULUMI_DEFAULTS } from "../../src/pulumi-defaults";
+import { PULUMI_DEFAULTS } from "../../src/pulumi/defaults";
 import {
   REPO_ROOT,
   ENSURE_PULUMI_TIMEOUT_MS,

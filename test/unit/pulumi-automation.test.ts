@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { extraOptions } from "../../src/cli/pulumi";
 import { installRoot } from "../../src/pulumi/command";
 import { DEV_PASSPHRASE, devPassphrase, pulumiEnvVars } from "../../src/pulumi/environment";
-import { PULUMI_DEFAULTS } from "../../src/pulumi-defaults";
+import { PULUMI_DEFAULTS } from "../../src/pulumi/defaults";
 import { describeFailure, pulumiFailure } from "../../src/pulumi/workspace";
 
 const REPO = path.resolve(__dirname, "..", "..");
