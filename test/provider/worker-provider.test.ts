@@ -2,8 +2,8 @@
 // twilio SDK (no Pulumi engine): the lifecycle semantics in isolation.
 
 import { emulatorTaskRouter } from "../../testing/emulator-client";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { startEmulator, type Emulator } from "../../emulator";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import type { Emulator } from "../../emulator";
 import { contactUriFor, flexIdentity } from "../../src/flex/identity";
 import type { AgentSpec } from "../../src/flex/types";
 import { desiredWorker, type WorkerInputs, type WorkerOutputs } from "../../src/flex/worker-model";
@@ -12,6 +12,7 @@ import twilio from "twilio";
 import { BaseUrlRequestClient } from "../../src/twilio/base-url";
 import { ResilientRequestClient } from "../../src/twilio/http";
 import { TaskRouter } from "../../src/twilio/taskrouter";
+import { useEmulator } from "../../testing/emulator-fixture";
 
 let emu: Emulator;
 let tr: TaskRouter;
@@ -40,12 +41,8 @@ const desired = (email: string, over: Partial<AgentSpec> = {}) => desiredWorker(
 const workers = () => tr.client.twilio.taskrouter.v1.workspaces(emu.workspaceSid).workers;
 const attrsOf = async (sid: string) => JSON.parse((await workers()(sid).fetch()).attributes);
 
-beforeAll(async () => {
-  emu = await startEmulator();
-});
-afterAll(() => emu.close());
+useEmulator((e) => (emu = e));
 beforeEach(() => {
-  emu.control.reset();
   tr = emulatorTaskRouter(emu);
   provider = new WorkerProvider(tr);
 });

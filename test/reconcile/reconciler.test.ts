@@ -3,14 +3,15 @@
 // provider maps Pulumi's calls onto: adopt, create, apply with If-Match, write
 // channels, safe delete, and faults the HTTP layer retries.
 
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startEmulator, type Emulator } from "../../emulator";
+import { beforeEach, describe, expect, it } from "vitest";
+import type { Emulator } from "../../emulator";
 import { contactUriFor, flexIdentity } from "../../src/flex/identity";
 import type { WorkerInputs } from "../../src/flex/worker-model";
 import { Notices } from "../../src/reconcile/notices";
 import { Reconciler } from "../../src/reconcile/reconciler";
 import { TaskRouter } from "../../src/twilio/taskrouter";
 import { emulatorTaskRouter } from "../../testing/emulator-client";
+import { useEmulator } from "../../testing/emulator-fixture";
 
 let emu: Emulator;
 let tr: TaskRouter;
@@ -39,12 +40,8 @@ const sidsNamed = async (name: string) => (await workers().list({ friendlyName: 
 const channel = async (sid: string, name: string) =>
   (await workers()(sid).workerChannels.list()).find((c) => c.taskChannelUniqueName === name)!;
 
-beforeAll(async () => {
-  emu = await startEmulator();
-});
-afterAll(() => emu.close());
+useEmulator((e) => (emu = e));
 beforeEach(() => {
-  emu.control.reset();
   tr = emulatorTaskRouter(emu);
   warnings = [];
   allowBusyDelete = false;
