@@ -108,4 +108,30 @@ describe("FlexRoster", () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+  it("registers workers without formatting a stack trace per output promise, and restores the limit", async () => {
+    const { FlexRoster, parseRoster } = await import("../../src");
+    const agents = Array.from({ length: 20 }, (_, i) => `  - { email: frames${i}@acme.com }`).join("\n");
+    const roster = parseRoster(`workspace: Flex Task Assignment\nagents:\n${agents}\n`, "frames.yaml");
+    // Every stack V8 formats passes through prepareStackTrace: count its frames.
+    let frames = 0;
+    const original = Error.prepareStackTrace;
+    Error.stackTraceLimit = 17;
+    Error.prepareStackTrace = (err, callsites) => {
+      frames += callsites.length;
+      return original ? original(err, callsites) : String(err);
+    };
+    try {
+      new FlexRoster("frames", { roster });
+    } finally {
+      Error.prepareStackTrace = original;
+    }
+    // Left: the SDK's one source-position stack per resource (about a dozen
+    // frames). With stack traces on, each worker formats about 50 stacks of
+    // up to 17 frames here (about 500 frames per worker).
+    expect(frames / 20).toBeLessThan(40);
+    expect(Error.stackTraceLimit).toBe(17);
+    expect(() => new FlexRoster("bad-frames", { roster: "test/fixtures/rosters/does-not-exist.yaml" })).toThrow(/roster file not found/);
+    expect(Error.stackTraceLimit).toBe(17);
+    Error.stackTraceLimit = 10;
+  });
 });
