@@ -2,7 +2,9 @@
 // (Automation API, src/cli/pulumi.ts), turn its engine events into a plan, guard
 // it, write the report.
 
+import * as path from "node:path";
 import { Command, Option } from "commander";
+import { RosterError, TeamMoves } from "../roster";
 import { CliError, type CliContext } from "./context";
 import { EXIT } from "./exit-codes";
 import { GuardConfigError, evaluateGuard, resolveGuardPolicy, type GuardVerdict } from "./guard";
@@ -13,6 +15,7 @@ import {
   DigestError,
   PreviewEvents,
   buildPlan,
+  markTeamMoves,
   reportFromPlan,
   type PlanModel,
   type Report,
@@ -82,14 +85,34 @@ export async function previewPlan(ctx: CliContext, sel: StackSelection, extra: s
     plan.failed = true;
     plan.diagnostics.push({ severity: "error", message: `pulumi preview ${describeExit(res)}` });
   }
+  if (!plan.failed) markMoves(ctx, sel, plan);
   return { plan, pulumiCode: res.code };
+}
+
+/**
+ * With a roster folder (stack config `flex-roster:roster` a folder, `flex-roster:team`
+ * this stack's team), a delete whose agent another team's file lists is a move:
+ * the provider keeps that worker for the other team's stack. The report says so
+ * and the guard does not count it. A folder that does not load marks nothing, so
+ * every delete counts.
+ */
+function markMoves(ctx: CliContext, sel: StackSelection, plan: PlanModel): void {
+  if (!plan.agents.some((a) => a.action === "delete")) return;
+  const baseDir = path.resolve(ctx.cwd, sel.cwd ?? ".");
+  const moves = new TeamMoves(plan.config["flex-roster:roster"], plan.config["flex-roster:team"], { baseDir });
+  try {
+    markTeamMoves(plan, (identity) => moves.movedTo(identity));
+  } catch (err) {
+    if (!(err instanceof RosterError)) throw err;
+  }
 }
 
 /** Evaluate the blast-radius guard for a plan (config from the preview, env, flag). */
 export function guardPlan(ctx: CliContext, plan: PlanModel, allowFlag: boolean): GuardVerdict {
   try {
     const policy = resolveGuardPolicy({ config: plan.config, env: ctx.env, allowFlag });
-    return evaluateGuard({ managed: plan.totals.managed, deletes: plan.totals.delete, replaces: plan.totals.replace }, policy);
+    const moves = plan.agents.filter((a) => a.movedTo).length;
+    return evaluateGuard({ managed: plan.totals.managed, deletes: plan.totals.delete, replaces: plan.totals.replace, moves }, policy);
   } catch (err) {
     if (err instanceof GuardConfigError) throw new CliError(err.message);
     throw err;
@@ -99,7 +122,10 @@ export function guardPlan(ctx: CliContext, plan: PlanModel, allowFlag: boolean):
 /** One line for the log: what the plan does. */
 export function planHeadline(plan: PlanModel): string {
   const t = plan.totals;
-  const parts = (["replace", "delete", "create", "update"] as const).filter((a) => t[a] > 0).map((a) => `${t[a]} to ${a}`);
+  const moved = plan.agents.filter((a) => a.movedTo).length;
+  const parts = (["replace", "delete", "create", "update"] as const)
+    .filter((a) => t[a] > 0)
+    .map((a) => `${t[a]} to ${a}${a === "delete" && moved > 0 ? ` (${moved} moved to another team's stack, kept in Flex)` : ""}`);
   if (plan.others.length > 0) parts.push(`${plan.others.length} other resource change(s)`);
   const what = parts.length > 0 ? parts.join(", ") : "no changes";
   return `${what}${plan.failed ? " (the preview reported errors)" : ""}`;

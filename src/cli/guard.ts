@@ -34,16 +34,24 @@ export interface GuardCounts {
   managed: number;
   deletes: number;
   replaces: number;
+  /**
+   * Of `deletes`, those that are moves: with a roster folder, the agent is now
+   * in another team's file, so this stack only forgets the worker and Flex
+   * keeps it. Not removals.
+   */
+  moves?: number;
 }
 
 export type GuardStatus = "pass" | "allowed" | "blocked";
 
 export interface GuardVerdict {
   status: GuardStatus;
-  /** deletes + replaces */
+  /** deletes - moves + replaces */
   removals: number;
   deletes: number;
   replaces: number;
+  /** Deletes that are moves to another team's stack (not counted as removals). */
+  moves?: number;
   managed: number;
   /** The most removals the policy permits for this plan. */
   max: number;
@@ -136,11 +144,15 @@ export function removalLimit(limit: RemovalLimit, managed: number): { max: numbe
 }
 
 export function evaluateGuard(counts: GuardCounts, policy: GuardPolicy): GuardVerdict {
-  const removals = counts.deletes + counts.replaces;
+  const moves = Math.min(counts.moves ?? 0, counts.deletes);
+  const deletes = counts.deletes - moves;
+  const removals = deletes + counts.replaces;
   const { max, rule } = removalLimit(policy.limit, counts.managed);
   const share = counts.managed > 0 ? ` (${pct(removals / counts.managed)} of ${counts.managed} managed)` : "";
-  const what = `${counts.deletes} delete${counts.deletes === 1 ? "" : "s"} + ${counts.replaces} replace${counts.replaces === 1 ? "" : "s"} = ${workers(removals)} removed${share}`;
-  const base = { removals, deletes: counts.deletes, replaces: counts.replaces, managed: counts.managed, max, rule };
+  const moved = moves > 0 ? `; ${moves} moved to another team's stack, kept in Flex, not counted` : "";
+  const what = `${deletes} delete${deletes === 1 ? "" : "s"} + ${counts.replaces} replace${counts.replaces === 1 ? "" : "s"} = ${workers(removals)} removed${share}${moved}`;
+  const base: Omit<GuardVerdict, "status" | "message"> = { removals, deletes: counts.deletes, replaces: counts.replaces, managed: counts.managed, max, rule };
+  if (moves > 0) base.moves = moves;
   if (removals <= max) {
     return { ...base, status: "pass", message: `blast-radius guard: ${what}; limit ${max} (${rule}): ok` };
   }
@@ -157,7 +169,7 @@ export function evaluateGuard(counts: GuardCounts, policy: GuardPolicy): GuardVe
     status: "blocked",
     message:
       `blast-radius guard: this plan would delete or replace ${workers(removals)} ` +
-      `(${counts.deletes} delete${counts.deletes === 1 ? "" : "s"}, ${counts.replaces} replace${counts.replaces === 1 ? "" : "s"}) ` +
+      `(${deletes} delete${deletes === 1 ? "" : "s"}, ${counts.replaces} replace${counts.replaces === 1 ? "" : "s"}${moved}) ` +
       `of ${counts.managed} managed; the limit is ${max} (${rule}${policy.limitSource === "stack config" ? `, from ${MAX_REMOVAL_DELTA_KEY}` : ""}). ` +
       `flex-roster up refuses to apply it. If this is intended, re-run with ${ALLOW_MASS_REMOVAL_ENV}=1 (or --allow-mass-removal), ` +
       `or set \`pulumi config set ${ALLOW_MASS_REMOVAL_KEY} true\` for one run, or raise \`${MAX_REMOVAL_DELTA_KEY}\`.`,

@@ -61,7 +61,7 @@ export class Reconciler {
    */
   async previewAdoption(desired: WorkerInputs): Promise<{ existing: FetchedWorker; drift: Drift } | undefined> {
     const wsSid = await this.workspaceSid(desired.workspace);
-    const lookup = this.adoptable(wsSid, desired);
+    const lookup = this.adoptableListed(wsSid, desired);
     this.lookups.set(desired.friendlyName, lookup);
     const existing = await lookup;
     if (!existing) return undefined;
@@ -105,7 +105,7 @@ export class Reconciler {
     const tr = this.tr;
     const wsSid = await this.workspaceSid(stored.workspace);
     // Fast path (refresh-cache.ts): not written since the last full read, so only the channels are read.
-    this.index ??= new WorkerIndex((ws) => tr.listWorkerDates(ws));
+    this.index ??= this.newIndex();
     const unchanged = await readUnchanged(this.index, tr, wsSid, sid, stored);
     if (unchanged) return unchanged;
     const fetched = await tr.fetchWorker(wsSid, sid);
@@ -184,6 +184,26 @@ export class Reconciler {
       );
     }
     await this.tr.deleteWorker(wsSid, sid);
+  }
+
+  /**
+   * As adoptable, from the run's worker list (refresh-cache.ts): no call for a
+   * name nobody has, one fetch for a name that is taken.
+   */
+  private async adoptableListed(wsSid: string, desired: WorkerInputs): Promise<FetchedWorker | undefined> {
+    this.index ??= this.newIndex();
+    const sids = await this.index.named(wsSid, desired.friendlyName);
+    if (sids === undefined) return this.adoptable(wsSid, desired);
+    for (const sid of sids) {
+      const fetched = await this.tr.fetchWorker(wsSid, sid);
+      if (fetched && fetched.record.friendlyName.toLowerCase() === desired.friendlyName.toLowerCase()) return fetched;
+    }
+    // Listed but gone or renamed since the list: ask Twilio by name.
+    return sids.length > 0 ? this.adoptable(wsSid, desired) : undefined;
+  }
+
+  private newIndex(): WorkerIndex {
+    return new WorkerIndex((ws) => this.tr.listWorkerDates(ws));
   }
 
   /** The worker named like `desired` (Twilio compares case-insensitively), fetched with its ETag. */

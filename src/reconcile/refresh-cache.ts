@@ -8,6 +8,11 @@
 // only when Twilio answered at least SETTLE_MS after it ("settled"): any later
 // write then carries a later second. Unsettled workers are fetched in full.
 //
+// The same list answers the adoption lookup of every new resource in a plan:
+// a friendly name that is not listed has no worker to adopt, so no per-worker
+// lookup is needed (the engine checks resources one at a time, so a lookup there
+// would cost a round trip per worker in series).
+//
 // The provider process serves every worker of a run, so all reads share one
 // snapshot per workspace. It is retaken when idle for SNAPSHOT_IDLE_MS (the
 // gap between a preview and the update that follows it) or older than
@@ -23,11 +28,18 @@ export const SNAPSHOT_MAX_AGE_MS = 10 * 60_000;
 /** Lists a workspace's workers one page at a time. */
 export type WorkerLister = (workspaceSid: string) => AsyncIterable<ListedWorker[]>;
 
+interface Listing {
+  /** sid → date_updated (ms). */
+  dates: Map<string, number>;
+  /** Lowercased friendly name → SIDs (Twilio compares friendly names ignoring case). */
+  names: Map<string, string[]>;
+}
+
 interface Snapshot {
   takenAt: number;
   usedAt: number;
-  /** sid → date_updated (ms); rejects when the list failed. */
-  dates: Promise<Map<string, number>>;
+  /** Rejects when the list failed. */
+  listing: Promise<Listing>;
 }
 
 /** What the snapshot says about one worker. */
@@ -53,7 +65,7 @@ export class WorkerIndex {
   async state(workspaceSid: string, sid: string, recorded: string | undefined): Promise<ListedState> {
     let dates: Map<string, number>;
     try {
-      dates = await this.snapshot(workspaceSid);
+      dates = (await this.snapshot(workspaceSid)).dates;
     } catch {
       return "unknown";
     }
@@ -63,25 +75,46 @@ export class WorkerIndex {
     return !Number.isNaN(seen) && listed === seen ? "unchanged" : "changed";
   }
 
-  private snapshot(workspaceSid: string): Promise<Map<string, number>> {
+  /**
+   * The SIDs of the listed workers named `friendlyName` (ignoring case): empty
+   * when none is, undefined when the list failed (look the name up instead).
+   * A worker created after the list is not in it; create-or-adopt still finds
+   * it when Twilio refuses the duplicate name.
+   */
+  async named(workspaceSid: string, friendlyName: string): Promise<string[] | undefined> {
+    try {
+      return (await this.snapshot(workspaceSid)).names.get(friendlyName.toLowerCase()) ?? [];
+    } catch {
+      return undefined;
+    }
+  }
+
+  private snapshot(workspaceSid: string): Promise<Listing> {
     const now = this.clock();
     let s = this.snapshots.get(workspaceSid);
     if (!s || now - s.usedAt > SNAPSHOT_IDLE_MS || now - s.takenAt > SNAPSHOT_MAX_AGE_MS) {
-      s = { takenAt: now, usedAt: now, dates: this.take(workspaceSid) };
+      s = { takenAt: now, usedAt: now, listing: this.take(workspaceSid) };
       // A failed list is not retried by every read of this run.
-      s.dates.catch(() => undefined);
+      s.listing.catch(() => undefined);
       this.snapshots.set(workspaceSid, s);
     }
     s.usedAt = now;
-    return s.dates;
+    return s.listing;
   }
 
-  private async take(workspaceSid: string): Promise<Map<string, number>> {
+  private async take(workspaceSid: string): Promise<Listing> {
     const dates = new Map<string, number>();
+    const names = new Map<string, string[]>();
     for await (const page of this.list(workspaceSid)) {
-      for (const w of page) dates.set(w.sid, w.dateUpdated);
+      for (const w of page) {
+        dates.set(w.sid, w.dateUpdated);
+        const key = w.friendlyName.toLowerCase();
+        const sids = names.get(key);
+        if (sids) sids.push(w.sid);
+        else names.set(key, [w.sid]);
+      }
     }
-    return dates;
+    return { dates, names };
   }
 }
 

@@ -246,11 +246,13 @@ export class TeamMoves {
   constructor(
     private readonly roster: string | undefined,
     private readonly team: string | undefined,
+    /** Where `roster` is relative to: the Pulumi project directory (default: the working directory). */
+    private readonly opts: LoadOptions = {},
   ) {}
 
   movedTo(identity: string): AgentListing | undefined {
-    if (!this.roster || !this.team?.trim() || !isRosterFolder(this.roster)) return undefined;
-    this.folder ??= loadRosterFolder(this.roster);
+    if (!this.roster || !this.team?.trim() || !isRosterFolder(this.roster, this.opts)) return undefined;
+    this.folder ??= loadRosterFolder(this.roster, this.opts);
     return otherTeamListing(this.folder, this.team, identity);
   }
 }

@@ -26,6 +26,7 @@ export interface ListedWorker {
   sid: string;
   /** ms since the epoch; NaN when Twilio gave none. */
   dateUpdated: number;
+  friendlyName: string;
 }
 
 export interface BusyState {
@@ -181,7 +182,7 @@ export class TaskRouter {
     type Page = Awaited<ReturnType<ReturnType<TaskRouter["v1"]["workspaces"]>["workers"]["page"]>>;
     let page: Page | undefined = await this.v1.workspaces(workspaceSid).workers.page({ pageSize });
     while (page) {
-      yield page.instances.map((w) => ({ sid: w.sid, dateUpdated: w.dateUpdated?.getTime() ?? NaN }));
+      yield page.instances.map((w) => ({ sid: w.sid, dateUpdated: w.dateUpdated?.getTime() ?? NaN, friendlyName: w.friendlyName }));
       page = (await page.nextPage()) as Page | undefined;
     }
   }

@@ -26,7 +26,7 @@ describe("WorkerIndex", () => {
   }
 
   it("classifies workers against one shared snapshot: unchanged, changed, missing, nothing recorded", async () => {
-    const { lister, calls } = fakeLister([[{ sid: "WK1", dateUpdated: T }], [{ sid: "WK2", dateUpdated: T + 5000 }]]);
+    const { lister, calls } = fakeLister([[{ sid: "WK1", dateUpdated: T, friendlyName: "ann" }], [{ sid: "WK2", dateUpdated: T + 5000, friendlyName: "bob" }]]);
     const index = new WorkerIndex(lister, () => 0);
     const states = await Promise.all([
       index.state("WS1", "WK1", iso(T)),
@@ -40,7 +40,7 @@ describe("WorkerIndex", () => {
   });
 
   it("retakes the snapshot after an idle gap (a preview, then the update after a prompt)", async () => {
-    const { lister, calls } = fakeLister([[{ sid: "WK1", dateUpdated: T }]]);
+    const { lister, calls } = fakeLister([[{ sid: "WK1", dateUpdated: T, friendlyName: "ann" }]]);
     let now = 0;
     const index = new WorkerIndex(lister, () => now);
     await index.state("WS1", "WK1", iso(T));
@@ -50,6 +50,20 @@ describe("WorkerIndex", () => {
     now += SNAPSHOT_IDLE_MS + 1;
     await index.state("WS1", "WK1", iso(T));
     expect(calls.length).toBe(2);
+  });
+
+  it("answers adoption lookups by friendly name from the same snapshot, ignoring case", async () => {
+    const { lister, calls } = fakeLister([[{ sid: "WK1", dateUpdated: T, friendlyName: "Ann_40acme_2Ecom" }], [{ sid: "WK2", dateUpdated: T, friendlyName: "bob" }]]);
+    const index = new WorkerIndex(lister, () => 0);
+    expect(await index.named("WS1", "ann_40acme_2Ecom")).toEqual(["WK1"]);
+    expect(await index.named("WS1", "BOB")).toEqual(["WK2"]);
+    expect(await index.named("WS1", "cid")).toEqual([]);
+    expect(await index.state("WS1", "WK2", iso(T))).toBe("unchanged");
+    expect(calls).toEqual(["WS1"]);
+    const failing = new WorkerIndex(async function* () {
+      throw new Error("boom");
+    }, () => 0);
+    expect(await failing.named("WS1", "ann")).toBeUndefined();
   });
 
   it("a failed list makes every read of the snapshot a full read, without retrying the list per worker", async () => {

@@ -94,6 +94,33 @@ describe("create", () => {
     await r.create(d);
     expect(emu.control.counters().byRoute["GET /v1/Workspaces/:WorkspaceSid/Workers"]).toBeUndefined();
   });
+
+  it("a plan's adoption lookups share one worker list: no call per new name, one fetch per name taken", async () => {
+    const taken = desired("eli@acme.com");
+    const pre = await workers().create({ friendlyName: taken.friendlyName.toUpperCase(), attributes: JSON.stringify({ contact_uri: taken.contactUri }) });
+    const r = reconciler();
+    emu.control.resetCounters();
+    const fresh = await Promise.all(Array.from({ length: 20 }, (_, i) => r.previewAdoption(desired(`new${i}@acme.com`))));
+    expect(fresh.every((f) => f === undefined)).toBe(true);
+    const found = await r.previewAdoption(taken);
+    expect(found?.existing.record.sid).toBe(pre.sid);
+    expect(emu.control.counters().byRoute).toEqual({
+      "GET /v1/Workspaces": 1,
+      "GET /v1/Workspaces/:WorkspaceSid/Workers": 1, // the list, one page
+      "GET /v1/Workspaces/:WorkspaceSid/Workers/:Sid": 1, // eli's fetch
+      "GET /v1/Workspaces/:WorkspaceSid/Workers/:WorkerSid/Channels": 1,
+    });
+  });
+
+  it("a worker created after the plan's list is still adopted, not duplicated: Twilio refuses the name", async () => {
+    const d = desired("fay@acme.com");
+    const r = reconciler();
+    expect(await r.previewAdoption(d)).toBeUndefined(); // listed: nobody has the name
+    const pre = await workers().create({ friendlyName: d.friendlyName, attributes: JSON.stringify({ contact_uri: d.contactUri }) }); // Flex's first sign-in, say
+    const { sid } = await r.create(d);
+    expect(sid).toBe(pre.sid);
+    expect(await sidsNamed(d.friendlyName)).toEqual([pre.sid]);
+  });
 });
 
 describe("update (apply with If-Match)", () => {

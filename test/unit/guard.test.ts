@@ -80,6 +80,18 @@ describe("evaluateGuard", () => {
     expect(evaluateGuard({ managed: 2, deletes: 2, replaces: 0 }, DEFAULT).status).toBe("blocked");
   });
 
+  it("does not count a delete that is a move to another team's stack (roster folder)", () => {
+    const moved = evaluateGuard({ managed: 8, deletes: 5, replaces: 1, moves: 4 }, DEFAULT);
+    expect(moved).toMatchObject({ status: "pass", removals: 2, deletes: 5, moves: 4, max: 2 });
+    expect(moved.message).toContain("1 delete + 1 replace = 2 workers removed (25% of 8 managed); 4 moved to another team's stack, kept in Flex, not counted");
+    const blocked = evaluateGuard({ managed: 8, deletes: 5, replaces: 1, moves: 2 }, DEFAULT);
+    expect(blocked).toMatchObject({ status: "blocked", removals: 4, moves: 2 });
+    expect(blocked.message).toContain("(3 deletes, 1 replace; 2 moved to another team's stack, kept in Flex, not counted) of 8 managed");
+    // Moves never exceed deletes, and without moves the verdict has no moves field.
+    expect(evaluateGuard({ managed: 8, deletes: 1, replaces: 0, moves: 3 }, DEFAULT)).toMatchObject({ removals: 0, moves: 1 });
+    expect(evaluateGuard({ managed: 8, deletes: 3, replaces: 0 }, DEFAULT)).not.toHaveProperty("moves");
+  });
+
   it("an explicit allowance lets it through, saying by what", () => {
     const v = evaluateGuard({ managed: 4, deletes: 4, replaces: 0 }, resolveGuardPolicy({ allowFlag: true }));
     expect(v.status).toBe("allowed");

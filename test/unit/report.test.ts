@@ -16,6 +16,7 @@ import { evaluateGuard, resolveGuardPolicy } from "../../src/cli/guard";
 import {
   REPORT_MARKER,
   buildPlan,
+  markTeamMoves,
   parseDigest,
   reportFromPlan,
   summaryJson,
@@ -136,6 +137,28 @@ describe("what each captured scenario reports", () => {
   it("agent-removed: one delete with the old SID", () => {
     expect(rows("agent-removed")).toEqual([["TKowalski_40acme_2Ecom", "delete", ["removed-from-roster"]]]);
     expect(planOf("agent-removed").agents[0].sid).toMatch(/^WK/);
+  });
+
+  it("mass-removal in a roster folder: deletes of agents listed in another team are moves, kept and not counted", () => {
+    const plan = planOf("mass-removal");
+    const deletes = plan.agents.filter((a) => a.action === "delete").map((a) => a.identity);
+    expect(deletes.length).toBeGreaterThanOrEqual(2);
+    const moved = deletes[0]!;
+    const n = markTeamMoves(plan, (identity) => (identity === moved ? { team: "support", file: "roster.d/support.yaml", line: 12 } : undefined));
+    expect(n).toBe(1);
+    const row = plan.agents.find((a) => a.identity === moved)!;
+    expect(row.movedTo).toEqual({ team: "support", file: "roster.d/support.yaml", line: 12 });
+    expect(row.reasons.map((r) => r.code)).toEqual(["moved-to-team"]);
+    expect(plan.agents.filter((a) => a.action === "delete" && !a.movedTo).every((a) => a.reasons[0]?.code === "removed-from-roster")).toBe(true);
+
+    const policy = resolveGuardPolicy({ config: plan.config, env: {} });
+    const guard = evaluateGuard({ managed: plan.totals.managed, deletes: plan.totals.delete, replaces: plan.totals.replace, moves: n }, policy);
+    expect(guard.removals).toBe(plan.totals.delete + plan.totals.replace - 1);
+    const report = reportFromPlan(plan, { mode: "plan", guard });
+    expect(report.markdown).toContain("moved to team `support` (`roster.d/support.yaml:12`): kept in Flex, that team's stack manages it");
+    expect(report.markdown).toContain("**delete** from this stack<br><sub>worker kept</sub>");
+    expect(report.summary.agents.find((a) => a.identity === moved)?.movedTo).toEqual(row.movedTo);
+    expect(report.summary.guard?.moves).toBe(1);
   });
 
   it("agent-added: one create with its channel capacities", () => {

@@ -92,6 +92,10 @@ export function reasonMarkdown(r: Reason, agent?: AgentPlan): string {
     }
     case "removed-from-roster":
       return "no longer in the roster";
+    case "moved-to-team": {
+      const to = agent?.movedTo;
+      return to ? `moved to team ${code(to.team)} (${code(`${to.file}:${to.line}`)}): kept in Flex, that team's stack manages it` : text(r.message);
+    }
     case "other":
       return r.key !== undefined && ("from" in r || "to" in r) ? `${code(r.key)}: ${arrow(r.from, r.to)}` : text(r.message);
   }
@@ -103,6 +107,7 @@ function agentCell(a: AgentPlan): string {
 }
 
 function actionCell(a: AgentPlan): string {
+  if (a.movedTo) return `**delete** from this stack<br><sub>worker kept</sub>`;
   const label = a.action === "replace" || a.action === "delete" ? `**${a.action}**` : a.action;
   return a.sid && (a.action === "replace" || a.action === "delete") ? `${label}<br><sub>${code(a.sid)}</sub>` : label;
 }
@@ -195,8 +200,11 @@ function legend(rows: AgentPlan[]): string {
   if (rows.some((a) => a.action === "replace")) {
     parts.push("_replace_ deletes the worker and creates it again (new SID: the agent must sign in to Flex again)");
   }
-  if (rows.some((a) => a.action === "delete")) {
+  if (rows.some((a) => a.action === "delete" && !a.movedTo)) {
     parts.push("_delete_ takes the worker offline and deletes it (refused while the agent has tasks)");
+  }
+  if (rows.some((a) => a.movedTo)) {
+    parts.push("_delete from this stack_ forgets a worker whose agent moved to another team's file; the worker stays in Flex");
   }
   return parts.length > 0 ? `<sub>${parts.join("; ")}.</sub>` : "";
 }

@@ -51,6 +51,19 @@ export interface AgentPlan {
   notes?: string[];
   /** Which repair policy applies to a corrupted worker, and why. */
   repair?: { policy: "recreate" | "in-place"; why: string };
+  /**
+   * A delete that is a move (roster folder): another team's file lists the
+   * agent now. This stack forgets the worker; Flex keeps it, and that team's
+   * stack adopts it. Not a removal for the blast-radius guard.
+   */
+  movedTo?: TeamListing;
+}
+
+/** Where an agent is listed in a roster folder: its team, file and line. */
+export interface TeamListing {
+  team: string;
+  file: string;
+  line: number;
 }
 
 export interface OtherChange {
@@ -338,4 +351,28 @@ export function changedAgents(plan: PlanModel): AgentPlan[] {
 /** True when the plan changes anything: a worker or another resource. */
 export function hasChanges(plan: PlanModel): boolean {
   return changedAgents(plan).length > 0 || plan.others.length > 0;
+}
+
+/**
+ * Marks each delete whose agent another team's file now lists (`listedIn`
+ * says where, or undefined) as a move: its reason says where it went and that
+ * the worker is kept. Returns how many deletes are moves.
+ */
+export function markTeamMoves(plan: PlanModel, listedIn: (identity: string) => TeamListing | undefined): number {
+  let moves = 0;
+  for (const agent of plan.agents) {
+    if (agent.action !== "delete") continue;
+    const listing = listedIn(agent.identity);
+    if (!listing) continue;
+    agent.movedTo = listing;
+    agent.reasons = [
+      {
+        code: "moved-to-team",
+        key: listing.team,
+        message: `moved to team ${listing.team} (${listing.file}:${listing.line}); the worker is kept in Flex and that team's stack manages it`,
+      },
+    ];
+    moves++;
+  }
+  return moves;
 }

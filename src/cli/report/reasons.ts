@@ -16,6 +16,8 @@ export type ReasonCode =
   | "missing-in-flex"
   /** delete: the agent is no longer in the roster */
   | "removed-from-roster"
+  /** delete from this stack only: the agent moved to another team's file (roster folder); the worker is kept */
+  | "moved-to-team"
   /** corruption: contact_uri is not `client:` + identity, or missing */
   | "contact-uri"
   /** corruption: the attributes string is not a JSON object */

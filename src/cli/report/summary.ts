@@ -4,7 +4,7 @@
 
 import type { GuardVerdict } from "../guard";
 import type { ReportMode } from "./markdown";
-import { changedAgents, hasChanges, type ChannelSummary, type OtherChange, type PlanDiagnostic, type PlanModel, type Totals } from "./plan";
+import { changedAgents, hasChanges, type ChannelSummary, type OtherChange, type PlanDiagnostic, type PlanModel, type TeamListing, type Totals } from "./plan";
 import type { Reason } from "./reasons";
 
 export const SUMMARY_SCHEMA = "flex-roster.report/v1";
@@ -22,6 +22,8 @@ export interface AgentSummary {
   repair?: { policy: "recreate" | "in-place"; why: string };
   /** Not drift: differences owned by SSO or Flex. */
   notes?: string[];
+  /** A delete that is a move to another team's stack (roster folder): the worker is kept. */
+  movedTo?: TeamListing;
 }
 
 /** An agent without changes whose worker differs from the roster only in what SSO or Flex owns. */
@@ -74,6 +76,7 @@ export function buildSummary(plan: PlanModel, opts: { mode?: ReportMode; guard?:
   if (opts.guard) {
     const g = opts.guard;
     const guard: Partial<GuardVerdict> = { status: g.status, removals: g.removals, deletes: g.deletes, replaces: g.replaces };
+    if (g.moves) guard.moves = g.moves;
     guard.managed = g.managed;
     guard.max = g.max;
     guard.rule = g.rule;
@@ -90,6 +93,7 @@ export function buildSummary(plan: PlanModel, opts: { mode?: ReportMode; guard?:
     if (a.channels) s.channels = a.channels;
     if (a.repair) s.repair = a.repair;
     if (a.notes) s.notes = a.notes;
+    if (a.movedTo) s.movedTo = a.movedTo;
     return s as AgentSummary;
   });
   const information = plan.agents
