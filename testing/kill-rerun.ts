@@ -158,7 +158,11 @@ export async function killRerunTrial(
   killAt: Array<number | ((liveWorkers: number) => number)>,
 ): Promise<TrialResult> {
   const emu = stack.emulator;
+  // A fresh workspace for each trial, at the latency the caller set (reset clears it too).
+  const latency = emu.control.latency();
   emu.control.reset();
+  emu.control.setLatency(latency.globalMs);
+  for (const rule of latency.rules) emu.control.setLatency(rule.ms, { route: rule.route, method: rule.method });
   const imp = await stack.pulumi(["stack", "import", "--file", emptyStateFile]);
   if (imp.code !== 0) throw new Error(`stack import failed:\n${imp.stderr.slice(-2000)}`);
 
