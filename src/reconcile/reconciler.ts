@@ -56,8 +56,13 @@ export class Reconciler {
   }
 
   /**
-   * The worker a create of `desired` would adopt, and its drift, for a preview.
-   * The lookup is kept for that create (it runs next, in the same process).
+   * The worker a create of `desired` would adopt, and whether adopting it means
+   * recreating it, for a preview. The lookup is kept for that create (it runs
+   * next, in the same process). Pulumi's engine checks one resource at a time,
+   * so this costs no call for a new name and one fetch for a taken one: the
+   * channels are not read, because what makes create recreate a worker (its
+   * attributes, friendly name and workspace) does not depend on them; the
+   * drift's channels are taken as desired.
    */
   async previewAdoption(desired: WorkerInputs): Promise<{ existing: FetchedWorker; drift: Drift } | undefined> {
     const wsSid = await this.workspaceSid(desired.workspace);
@@ -65,8 +70,7 @@ export class Reconciler {
     this.lookups.set(desired.friendlyName, lookup);
     const existing = await lookup;
     if (!existing) return undefined;
-    const channels = await this.tr.listChannels(wsSid, existing.record.sid);
-    return { existing, drift: classify(desired, projectLive(desired, existing.record, channels)) };
+    return { existing, drift: classify(desired, { ...projectLive(desired, existing.record, []), channels: desired.channels }) };
   }
 
   /**
@@ -76,12 +80,13 @@ export class Reconciler {
   async create(desired: WorkerInputs): Promise<{ sid: string; state: WorkerInputs }> {
     const tr = this.tr;
     const wsSid = await this.workspaceSid(desired.workspace);
-    // Reuse the preview's lookup only when it found nothing (the common greenfield case).
-    // A worker it found may be the one a replacement has just deleted: look again.
+    // Reuse the preview's lookup when it found nothing (the common greenfield case).
+    // A worker it found is fetched again for a fresh ETag; gone by now (a replacement
+    // has just deleted it), a new one is created. Without a preview lookup, ask by name.
     const pending = this.lookups.get(desired.friendlyName);
     this.lookups.delete(desired.friendlyName);
     const cached = pending ? await pending.catch(() => null) : null;
-    const existing = cached === undefined ? undefined : await this.adoptable(wsSid, desired);
+    const existing = cached === undefined ? undefined : cached === null ? await this.adoptable(wsSid, desired) : await this.refetch(wsSid, desired, cached);
     const adopted = existing && (await this.adopt(wsSid, desired, existing));
     if (adopted) return { sid: adopted.sid, state: toState(adopted) };
     const offline = await this.offlineActivity(wsSid);
@@ -200,6 +205,13 @@ export class Reconciler {
     }
     // Listed but gone or renamed since the list: ask Twilio by name.
     return sids.length > 0 ? this.adoptable(wsSid, desired) : undefined;
+  }
+
+  /** The preview's adoptee again, with a fresh ETag; renamed since, whoever has the name now. */
+  private async refetch(wsSid: string, desired: WorkerInputs, found: FetchedWorker): Promise<FetchedWorker | undefined> {
+    const again = await this.tr.fetchWorker(wsSid, found.record.sid);
+    if (!again) return undefined;
+    return again.record.friendlyName.toLowerCase() === desired.friendlyName.toLowerCase() ? again : this.adoptable(wsSid, desired);
   }
 
   private newIndex(): WorkerIndex {

@@ -107,9 +107,20 @@ describe("create", () => {
     expect(emu.control.counters().byRoute).toEqual({
       "GET /v1/Workspaces": 1,
       "GET /v1/Workspaces/:WorkspaceSid/Workers": 1, // the list, one page
-      "GET /v1/Workspaces/:WorkspaceSid/Workers/:Sid": 1, // eli's fetch
-      "GET /v1/Workspaces/:WorkspaceSid/Workers/:WorkerSid/Channels": 1,
+      "GET /v1/Workspaces/:WorkspaceSid/Workers/:Sid": 1, // eli's fetch; no channel list
     });
+  });
+
+  it("the preview's adoptee is fetched again at create: renamed since, it is left alone and the name is looked up", async () => {
+    const d = desired("gus@acme.com");
+    const pre = await workers().create({ friendlyName: d.friendlyName, attributes: JSON.stringify({ contact_uri: "client:gus" }) });
+    const r = reconciler();
+    expect((await r.previewAdoption(d))?.drift.kind).toBe("replace"); // corrupted: create would recreate it
+    await workers()(pre.sid).update({ friendlyName: "someone_2Eelse" });
+    const { sid } = await r.create(d);
+    expect(sid).not.toBe(pre.sid);
+    expect((await workers()(pre.sid).fetch()).friendlyName).toBe("someone_2Eelse"); // not deleted
+    expect(await sidsNamed(d.friendlyName)).toEqual([sid]);
   });
 
   it("a worker created after the plan's list is still adopted, not duplicated: Twilio refuses the name", async () => {
