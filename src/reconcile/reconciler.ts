@@ -35,6 +35,9 @@ export function toState(o: WorkerOutputs): WorkerInputs {
   return rest;
 }
 
+/** Twilio compares worker friendly names ignoring case. */
+const sameName = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+
 /** One instance per run: it shares the run's workspace lookups, refresh snapshot and adoption lookups. */
 export class Reconciler {
   /** One list of every worker's date_updated per run, shared by all reads. */
@@ -201,7 +204,7 @@ export class Reconciler {
     if (sids === undefined) return this.adoptable(wsSid, desired);
     for (const sid of sids) {
       const fetched = await this.tr.fetchWorker(wsSid, sid);
-      if (fetched && fetched.record.friendlyName.toLowerCase() === desired.friendlyName.toLowerCase()) return fetched;
+      if (fetched && sameName(fetched.record.friendlyName, desired.friendlyName)) return fetched;
     }
     // Listed but gone or renamed since the list: ask Twilio by name.
     return sids.length > 0 ? this.adoptable(wsSid, desired) : undefined;
@@ -211,7 +214,7 @@ export class Reconciler {
   private async refetch(wsSid: string, desired: WorkerInputs, found: FetchedWorker): Promise<FetchedWorker | undefined> {
     const again = await this.tr.fetchWorker(wsSid, found.record.sid);
     if (!again) return undefined;
-    return again.record.friendlyName.toLowerCase() === desired.friendlyName.toLowerCase() ? again : this.adoptable(wsSid, desired);
+    return sameName(again.record.friendlyName, desired.friendlyName) ? again : this.adoptable(wsSid, desired);
   }
 
   private newIndex(): WorkerIndex {
@@ -221,7 +224,7 @@ export class Reconciler {
   /** The worker named like `desired` (Twilio compares case-insensitively), fetched with its ETag. */
   private async adoptable(wsSid: string, desired: WorkerInputs): Promise<FetchedWorker | undefined> {
     const found = await this.tr.findWorkersByFriendlyName(wsSid, desired.friendlyName);
-    const match = found.find((w) => w.friendlyName.toLowerCase() === desired.friendlyName.toLowerCase());
+    const match = found.find((w) => sameName(w.friendlyName, desired.friendlyName));
     return match ? this.tr.fetchWorker(wsSid, match.sid) : undefined;
   }
 

@@ -10,7 +10,7 @@ import { buildSummary, type ReportSummary } from "./summary";
 export { PreviewEvents, digestFromEvents } from "./events";
 export { DigestError, parseDigest, parseUrn, type PreviewDigest, type PreviewStep } from "./digest";
 export { DEFAULT_COLLAPSE_AFTER, DEFAULT_MAX_CHARS, REPORT_MARKER, renderMarkdown, type MarkdownOptions, type ReportMode } from "./markdown";
-export { ACTIONS, CHANGE_ACTIONS, WORKER_TYPE, actionOf, buildPlan, changedAgents, hasChanges, markTeamMoves, type AgentPlan, type PlanModel, type TeamListing } from "./plan";
+export { ACTIONS, CHANGE_ACTIONS, WORKER_TYPE, actionOf, buildPlan, changedAgents, hasChanges, markTeamMoves, type AgentPlan, type PlanModel } from "./plan";
 export { changeReasons, type Reason, type ReasonCode } from "./reasons";
 export { SUMMARY_SCHEMA, buildSummary, statusOf, summaryJson, type ReportStatus, type ReportSummary } from "./summary";
 

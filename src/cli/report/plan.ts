@@ -3,6 +3,7 @@
 // other resources that change, and the preview's warnings and errors. Pure.
 
 import { decodeFlexIdentity } from "../../flex/identity";
+import type { AgentListing } from "../../roster/folder";
 import { parseUrn, type PreviewDigest, type PreviewStep } from "./digest";
 import { changeReasons, channelOf, goneReasons, healthOf, redact, type Reason } from "./reasons";
 
@@ -56,14 +57,7 @@ export interface AgentPlan {
    * agent now. This stack forgets the worker; Flex keeps it, and that team's
    * stack adopts it. Not a removal for the blast-radius guard.
    */
-  movedTo?: TeamListing;
-}
-
-/** Where an agent is listed in a roster folder: its team, file and line. */
-export interface TeamListing {
-  team: string;
-  file: string;
-  line: number;
+  movedTo?: AgentListing;
 }
 
 export interface OtherChange {
@@ -358,7 +352,7 @@ export function hasChanges(plan: PlanModel): boolean {
  * says where, or undefined) as a move: its reason says where it went and that
  * the worker is kept. Returns how many deletes are moves.
  */
-export function markTeamMoves(plan: PlanModel, listedIn: (identity: string) => TeamListing | undefined): number {
+export function markTeamMoves(plan: PlanModel, listedIn: (identity: string) => AgentListing | undefined): number {
   let moves = 0;
   for (const agent of plan.agents) {
     if (agent.action !== "delete") continue;

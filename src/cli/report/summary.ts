@@ -2,9 +2,10 @@
 // workflows and dashboards. Versioned by `schema`; values are as Pulumi gave
 // them (secrets stay "[secret]").
 
+import type { AgentListing } from "../../roster/folder";
 import type { GuardVerdict } from "../guard";
 import type { ReportMode } from "./markdown";
-import { changedAgents, hasChanges, type ChannelSummary, type OtherChange, type PlanDiagnostic, type PlanModel, type TeamListing, type Totals } from "./plan";
+import { changedAgents, hasChanges, type ChannelSummary, type OtherChange, type PlanDiagnostic, type PlanModel, type Totals } from "./plan";
 import type { Reason } from "./reasons";
 
 export const SUMMARY_SCHEMA = "flex-roster.report/v1";
@@ -23,7 +24,7 @@ export interface AgentSummary {
   /** Not drift: differences owned by SSO or Flex. */
   notes?: string[];
   /** A delete that is a move to another team's stack (roster folder): the worker is kept. */
-  movedTo?: TeamListing;
+  movedTo?: AgentListing;
 }
 
 /** An agent without changes whose worker differs from the roster only in what SSO or Flex owns. */
