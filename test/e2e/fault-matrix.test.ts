@@ -17,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type Emulator } from "../../emulator";
 import type { FaultSpec } from "../../emulator/control";
 import { createFlexStack, STACK, type FlexStack } from "../../testing/flex-stack";
+import { killTree } from "../../testing/kill-rerun";
 import { baseEnv, ensurePulumi, ENSURE_PULUMI_TIMEOUT_MS, PULUMI_SCRIPT, type RunResult } from "../../testing/pulumi-cli";
 import { rosterYaml } from "../../testing/roster-builders";
 
@@ -181,7 +182,12 @@ async function workerSids(): Promise<Map<string, string[]>> {
   return byName;
 }
 
-/** `up` in its own process group, killed with SIGKILL after `writes` API writes. */
+/**
+ * `up` killed with SIGKILL after `writes` API writes, with every descendant:
+ * Pulumi starts its plugins in their own process groups, so a group kill left
+ * the language host and providers running (an orphaned program then spun at
+ * 90% of a core for the rest of the suite).
+ */
 async function killedUp(writes: number): Promise<RunResult> {
   const started = Date.now();
   const child = spawn("bash", [PULUMI_SCRIPT, "up", "--yes", "--skip-preview", "--stack", STACK, "--non-interactive"], {
@@ -192,11 +198,7 @@ async function killedUp(writes: number): Promise<RunResult> {
   });
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
   await Promise.race([waitFor(() => current.control.counters().writes >= writes), exited]);
-  try {
-    process.kill(-child.pid!, "SIGKILL");
-  } catch {
-    // already gone
-  }
+  killTree(child.pid!);
   const code = await exited;
   return { code, signal: "SIGKILL", stdout: "", stderr: "", timedOut: false, durationMs: Date.now() - started };
 }

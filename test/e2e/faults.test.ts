@@ -5,6 +5,7 @@
 import { spawn } from "node:child_process";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createFlexStack, STACK, type FlexStack } from "../../testing/flex-stack";
+import { killTree } from "../../testing/kill-rerun";
 import { ensurePulumi, ENSURE_PULUMI_TIMEOUT_MS, PULUMI_SCRIPT, baseEnv } from "../../testing/pulumi-cli";
 import { rosterYaml } from "../../testing/roster-builders";
 
@@ -52,7 +53,8 @@ describe("faults", { timeout: 600_000 }, () => {
     const n = 30;
     stack = await createFlexStack({ roster: roster(n), latencyMs: 60 });
     const s = stack;
-    // Start up in its own process group so the kill takes the CLI, the language host and the provider.
+    // The kill takes the CLI, the language host and the provider: killTree walks every
+    // descendant (Pulumi starts plugins in their own process groups).
     const child = spawn("bash", [PULUMI_SCRIPT, "up", "--yes", "--skip-preview", "--stack", STACK, "--non-interactive"], {
       cwd: s.dir,
       env: { ...baseEnv(), ...s.env },
@@ -66,7 +68,7 @@ describe("faults", { timeout: 600_000 }, () => {
       if (Date.now() > deadline) throw new Error("up never started creating workers");
       await new Promise((r) => setTimeout(r, 100));
     }
-    process.kill(-child.pid!, "SIGKILL");
+    killTree(child.pid!);
     await exited;
     const partial = await workerNames(s);
     expect(partial.length).toBeGreaterThanOrEqual(8);
