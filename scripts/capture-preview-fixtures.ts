@@ -22,7 +22,8 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
-import { openStack, pulumiFailure } from "../src/pulumi/workspace";
+import { pulumiFailure } from "../src/pulumi/exit";
+import { openStack } from "../src/pulumi/workspace";
 import { createFlexStack, STACK, type FlexStack } from "../testing/flex-stack";
 import { baseEnv, ensurePulumi, REPO_ROOT } from "../testing/pulumi-cli";
 import { AGENT_DEFAULTS, rosterYaml as buildRoster, type RosterAgent } from "../testing/roster-builders";
@@ -202,10 +203,10 @@ export function normalize(doc: unknown, ctx: { dirs: Array<[string, string]>; em
   return walk(doc);
 }
 
-/** The engine events of the refreshing preview flex-roster runs (src/cli/pulumi.ts), and Pulumi's exit code. */
+/** The engine events of the refreshing preview flex-roster runs (src/pulumi/runner.ts), and Pulumi's exit code. */
 async function previewEvents(stack: FlexStack): Promise<{ events: EngineEvent[]; code: number | null; stderr: string }> {
   const events: EngineEvent[] = [];
-  const opened = await openStack({ stack: STACK, cwd: stack.dir, env: { ...baseEnv(), ...stack.env } });
+  const opened = await openStack({ stack: STACK, cwd: stack.dir }, { ...baseEnv(), ...stack.env });
   try {
     await opened.stack.preview({ refresh: true, onEvent: (e) => events.push(e) });
     return { events, code: 0, stderr: "" };

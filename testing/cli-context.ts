@@ -5,7 +5,7 @@
 import { writeFileSync } from "node:fs";
 import * as path from "node:path";
 import type { CliContext } from "../src/cli/context";
-import type { PulumiRunner } from "../src/cli/pulumi";
+import type { PulumiRunner } from "../src/pulumi/runner";
 
 export interface RecordingContext extends CliContext {
   out: { text: string };

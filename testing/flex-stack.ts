@@ -10,7 +10,8 @@ import { copyFile, symlink, writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import { Stack } from "@pulumi/pulumi/automation";
 import { startEmulator, type Emulator } from "../emulator";
-import { describeFailure, openWorkspace } from "../src/pulumi/workspace";
+import { describeFailure } from "../src/pulumi/exit";
+import { openWorkspace } from "../src/pulumi/workspace";
 import { createClient, type TwilioClient } from "../src/twilio/client";
 import { baseEnv, describeRun, makePulumiSandbox, REPO_ROOT, runPulumi, type RunResult } from "./pulumi-cli";
 
@@ -83,7 +84,7 @@ export async function createFlexStack(opts: FlexStackOptions): Promise<FlexStack
     };
 
     try {
-      const { ws } = await openWorkspace({ cwd: sandbox.dir, env: { ...baseEnv(), ...env } });
+      const { ws } = await openWorkspace(sandbox.dir, { ...baseEnv(), ...env });
       const created = await Stack.create(name, ws);
       const plain = { "flex-roster:roster": "roster.yaml", "flex-roster:apiBaseUrl": emulator.url, "twilio:accountSid": emulator.accountSid, ...config };
       await created.setAllConfig({

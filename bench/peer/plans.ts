@@ -1,8 +1,8 @@
 // Reading both tools' plans into one shape: per agent (worker), what the plan
 // does and which keys it touches, plus a one-line summary of the whole plan.
 
-import { parseDigest } from "../../src/cli/report/digest";
-import { buildPlan } from "../../src/cli/report/plan";
+import { parseDigest } from "../../src/report/digest";
+import { buildPlan } from "../../src/report/plan";
 
 export interface AgentStep {
   /** update | replace | create | delete | same | error */
@@ -34,7 +34,7 @@ function summarise(agents: Map<string, AgentStep>, total: number): string {
 
 /**
  * `pulumi preview --json` (refresh on), read with flex-roster's own report code
- * (src/cli/report): per agent the action and the Flex-side keys that change.
+ * (src/report): per agent the action and the Flex-side keys that change.
  */
 export function readPulumiPreview(stdout: string, code: number | null, total: number): PlanReading {
   const agents = new Map<string, AgentStep>();

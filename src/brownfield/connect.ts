@@ -4,7 +4,8 @@
 
 import { createClient, type FlexRosterClient } from "../twilio/client";
 import { resolveTwilioSettings, SettingsError, type ConfigLookup, type TwilioSettings } from "../twilio/settings";
-import { describeFailure, openStack, pulumiFailure } from "../pulumi/workspace";
+import { describeFailure, pulumiFailure } from "../pulumi/exit";
+import { openStack } from "../pulumi/workspace";
 import { TaskRouter } from "../twilio/taskrouter";
 
 /** Flex's default TaskRouter workspace. */
@@ -32,7 +33,7 @@ export function stackConfigValues(config: Record<string, unknown>): Map<string, 
 export async function readStackConfig(stack: string, opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<ConfigLookup> {
   let opened;
   try {
-    opened = await openStack({ stack, cwd: opts.cwd, env: opts.env });
+    opened = await openStack({ stack, cwd: opts.cwd }, opts.env);
   } catch (err) {
     throw new SettingsError(`reading config of stack "${stack}": ${(err as Error).message}`);
   }

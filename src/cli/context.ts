@@ -8,7 +8,7 @@ import { RosterError } from "../roster";
 import { SettingsError } from "../twilio/settings";
 import { isRestException, twilioErrorText } from "../twilio/errors";
 import { EXIT, type ExitCode } from "./exit-codes";
-import { runPulumi, type PulumiRunner } from "./pulumi";
+import { runPulumi, type PulumiRunner } from "../pulumi/runner";
 
 export interface CliContext {
   pulumi: PulumiRunner;

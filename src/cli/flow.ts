@@ -1,5 +1,5 @@
 // Steps the preview/up/drift/report commands share: run a refreshing preview
-// (Automation API, src/cli/pulumi.ts), turn its engine events into a plan, guard
+// (Automation API, src/pulumi/runner.ts), turn its engine events into a plan, guard
 // it, write the report.
 
 import * as path from "node:path";
@@ -7,9 +7,10 @@ import { Command, Option } from "commander";
 import { RosterError, TeamMoves } from "../roster";
 import { CliError, type CliContext } from "./context";
 import { EXIT } from "./exit-codes";
-import { GuardConfigError, evaluateGuard, resolveGuardPolicy, type GuardVerdict } from "./guard";
+import { GuardConfigError, evaluateGuard, resolveGuardPolicy, type GuardVerdict } from "../report/guard";
 import { intOption } from "./options";
-import { describeExit, type StackSelection } from "./pulumi";
+import { describeExit } from "../pulumi/exit";
+import type { StackTarget } from "../pulumi/workspace";
 import {
   DEFAULT_COLLAPSE_AFTER,
   DigestError,
@@ -20,7 +21,7 @@ import {
   type PlanModel,
   type Report,
   type ReportMode,
-} from "./report";
+} from "../report";
 
 export const STACK_ENV = "FLEX_ROSTER_STACK";
 
@@ -55,9 +56,9 @@ export function addStackOptions(cmd: Command): Command {
     .argument("[pulumiArgs...]", "extra arguments for pulumi, after --");
 }
 
-export function stackSelection(ctx: CliContext, opts: StackOptions): StackSelection {
+export function stackSelection(ctx: CliContext, opts: StackOptions): StackTarget {
   const stack = opts.stack ?? (ctx.env[STACK_ENV] || undefined);
-  const sel: StackSelection = {};
+  const sel: StackTarget = {};
   if (stack) sel.stack = stack;
   if (opts.cwd) sel.cwd = opts.cwd;
   return sel;
@@ -70,7 +71,7 @@ export interface PreviewOutcome {
 }
 
 /** Run a refreshing preview and build the plan from its engine events. */
-export async function previewPlan(ctx: CliContext, sel: StackSelection, extra: string[]): Promise<PreviewOutcome> {
+export async function previewPlan(ctx: CliContext, sel: StackTarget, extra: string[]): Promise<PreviewOutcome> {
   ctx.stderr(`flex-roster: running a refreshing preview${sel.stack ? ` of stack ${sel.stack}` : ""} (reads live Flex first)...\n`);
   const events = new PreviewEvents();
   const res = await ctx.pulumi.preview(sel, extra, { env: ctx.env, log: ctx.stderr, onEvent: (e) => events.add(e) });
@@ -96,7 +97,7 @@ export async function previewPlan(ctx: CliContext, sel: StackSelection, extra: s
  * and the guard does not count it. A folder that does not load marks nothing, so
  * every delete counts.
  */
-function markMoves(ctx: CliContext, sel: StackSelection, plan: PlanModel): void {
+function markMoves(ctx: CliContext, sel: StackTarget, plan: PlanModel): void {
   if (!plan.agents.some((a) => a.action === "delete")) return;
   const baseDir = path.resolve(ctx.cwd, sel.cwd ?? ".");
   const moves = new TeamMoves(plan.config["flex-roster:roster"], plan.config["flex-roster:team"], { baseDir });
@@ -161,7 +162,7 @@ export interface GuardedPlanOptions extends OutputOptions, StackOptions {
  * The first half of `preview` and `up`: a refreshing preview, the guard on its
  * plan, the report. `stop` is the exit code when the command must not go on.
  */
-export async function guardedPlan(ctx: CliContext, sel: StackSelection, pulumiArgs: string[], opts: GuardedPlanOptions) {
+export async function guardedPlan(ctx: CliContext, sel: StackTarget, pulumiArgs: string[], opts: GuardedPlanOptions) {
   const { plan } = await previewPlan(ctx, sel, pulumiArgs);
   const guard = plan.failed ? undefined : guardPlan(ctx, plan, !!opts.allowMassRemoval);
   emitReport(ctx, plan, { ...opts, mode: "plan", guard });

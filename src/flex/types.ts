@@ -38,6 +38,15 @@ export interface AgentSpec {
   line: number;
 }
 
+/** One skill of Flex's skill catalogue (`taskrouter_skills`), as Flex describes it. */
+export interface FlexSkill {
+  name: string;
+  /** true: levels minimum..maximum; false: on/off, no level. */
+  multivalue: boolean;
+  minimum: number;
+  maximum: number;
+}
+
 /** A validated roster. */
 export interface Roster {
   /** Path of the file it was loaded from, as given. */

@@ -5,13 +5,14 @@ import * as path from "node:path";
 import type { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import { automation, CHECKOUT_ROOT, findPulumi, type PulumiCli } from "./command";
 import { devPassphrase, pulumiEnvVars } from "./environment";
+import { describeFailure } from "./exit";
 
+/** Which stack of which project; every caller of this folder names one this way. */
 export interface StackTarget {
   /** Stack name (default: the project's selected stack). */
   stack?: string;
   /** Directory of the Pulumi project (default: the current directory). */
   cwd?: string;
-  env?: NodeJS.ProcessEnv;
 }
 
 export interface OpenedStack {
@@ -20,43 +21,10 @@ export interface OpenedStack {
   close(): Promise<void>;
 }
 
-/** How a Pulumi CLI run failed: its exit code (null if killed), signal and the tail of its stderr. */
-export interface PulumiFailure {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stderr: string;
-}
-
-/**
- * The failure inside an Automation API CommandError (the CLI ran and exited
- * non-zero, or could not start); undefined for any other error. Never the
- * CLI's stdout: it may hold config values.
- */
-export function pulumiFailure(err: unknown): PulumiFailure | undefined {
-  if (!(err instanceof Error)) return undefined;
-  const result = (err as { commandResult?: { code?: number; stderr?: string; err?: { exitCode?: number; signal?: string; stderr?: string } } }).commandResult;
-  if (!result || typeof result !== "object") return undefined;
-  const inner = result.err;
-  const code = inner ? (typeof inner.exitCode === "number" ? inner.exitCode : null) : (result.code ?? null);
-  const signal = (inner?.signal as NodeJS.Signals | undefined) ?? null;
-  const stderr = typeof inner?.stderr === "string" ? inner.stderr : (result.stderr ?? "");
-  return { code, signal, stderr };
-}
-
-/** `<what> failed (exit N): <last lines of stderr>`. */
-export function describeFailure(what: string, err: unknown): string {
-  const f = pulumiFailure(err);
-  if (!f) return `${what} failed: ${err instanceof Error ? err.message : String(err)}`;
-  const how = f.code === null ? (f.signal ? `killed by ${f.signal}` : "could not run") : `exit ${f.code}`;
-  const tail = f.stderr.trim().split("\n").slice(-3).join(" ").trim();
-  return `${what} failed (${how})${tail ? `: ${tail}` : ""}`;
-}
-
 /** A workspace on the project in `cwd`, with the CLI and environment flex-roster runs Pulumi with. */
-export async function openWorkspace(target: Omit<StackTarget, "stack">): Promise<{ ws: LocalWorkspace; cli: PulumiCli }> {
-  const env = target.env ?? process.env;
+export async function openWorkspace(cwd: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<{ ws: LocalWorkspace; cli: PulumiCli }> {
   const cli = await findPulumi(env);
-  const workDir = path.resolve(target.cwd ?? process.cwd());
+  const workDir = path.resolve(cwd ?? process.cwd());
   const envVars = pulumiEnvVars(env, cli.source === "checkout" ? CHECKOUT_ROOT : undefined);
   const { LocalWorkspace } = automation();
   return { ws: await LocalWorkspace.create({ workDir, pulumiCommand: cli.command, envVars }), cli };
@@ -67,9 +35,8 @@ export async function openWorkspace(target: Omit<StackTarget, "stack">): Promise
  * `pulumi stack select` does; close() puts back the user's previous selection so
  * that `--stack prod` never leaves prod selected for their next `pulumi up`.
  */
-export async function openStack(target: StackTarget): Promise<OpenedStack> {
-  const env = target.env ?? process.env;
-  const { ws, cli } = await openWorkspace(target);
+export async function openStack(target: StackTarget, env: NodeJS.ProcessEnv = process.env): Promise<OpenedStack> {
+  const { ws, cli } = await openWorkspace(target.cwd, env);
   let previous: string | undefined;
   try {
     previous = (await ws.stack())?.name;

@@ -10,15 +10,7 @@ import { LEVEL_MAX, LEVEL_MIN } from "./schema";
 import { RosterSource, formatPath, type PathSegment } from "./source";
 import { closest } from "./suggest";
 import { isRecord } from "../json";
-
-/** One skill of the catalogue, as Flex describes it. */
-export interface FlexSkill {
-  name: string;
-  /** true: levels minimum..maximum; false: on/off, no level. */
-  multivalue: boolean;
-  minimum: number;
-  maximum: number;
-}
+import type { FlexSkill } from "../flex/types";
 
 /** Why `skill` is not usable, or undefined. */
 export function skillProblem(skill: string, catalogue: readonly FlexSkill[] | undefined): string | undefined {

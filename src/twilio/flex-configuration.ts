@@ -4,7 +4,7 @@
 // catalogue. An account without Flex, or a key without permission, has none:
 // the caller says so once and falls back to the roster's own rules.
 
-import type { FlexSkill } from "../roster/catalogue";
+import type { FlexSkill } from "../flex/types";
 import type { FlexRosterClient } from "./client";
 import { isRestException, twilioErrorText } from "./errors";
 import { isRecord } from "../json";

@@ -173,7 +173,7 @@ describe("flex-roster CLI", { timeout: 60_000 }, () => {
       expect(a.ops).toEqual([]);
       const b = await run(["drift", "--stack", "nope"], { preview: "clean", env: { FAKE_MISSING_STACK: "nope" } });
       expect(b.code).toBe(1);
-      expect(b.stderr).toContain("selecting stack nope failed (exit 255): error: no stack named 'nope' found");
+      expect(b.stderr).toContain("selecting stack nope failed (exited 255): error: no stack named 'nope' found");
       expect(b.ops).toEqual([]);
     });
   });

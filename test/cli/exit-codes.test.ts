@@ -13,7 +13,8 @@ import { startEmulator, type Emulator, type SeedWorkerSpec } from "../../emulato
 import { COMMAND_EXITS, EXIT, exitCodesMarkdown, type CommandName, type ExitCode } from "../../src/cli/exit-codes";
 import { main } from "../../src/cli/main";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
-import type { PulumiOpResult, PulumiRunner } from "../../src/cli/pulumi";
+import type { PulumiExit } from "../../src/pulumi/exit";
+import type { PulumiRunner } from "../../src/pulumi/runner";
 import { flexIdentity } from "../../src/flex/identity";
 import { recordingContext, type RecordingContext } from "../../testing/cli-context";
 
@@ -36,12 +37,12 @@ const events = (scenario: string): EngineEvent[] =>
 /** Pulumi stand-in: `preview` streams the scenario's captured events and exits `previewCode`; `up` exits `upCode`. */
 function fakePulumi(calls: string[], scenario: string | undefined, previewCode = 0, upCode = 0): PulumiRunner {
   return {
-    async preview(_sel, _extra, opts): Promise<PulumiOpResult> {
+    async preview(_sel, _extra, opts): Promise<PulumiExit> {
       calls.push("preview");
       for (const e of scenario ? events(scenario) : []) opts.onEvent?.(e);
       return { code: previewCode, signal: null };
     },
-    async up(): Promise<PulumiOpResult> {
+    async up(): Promise<PulumiExit> {
       calls.push("up");
       return { code: upCode, signal: null };
     },

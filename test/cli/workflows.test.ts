@@ -8,7 +8,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { REPORT_MARKER } from "../../src/cli/report";
+import { REPORT_MARKER } from "../../src/report";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const WF_DIR = path.join(ROOT, ".github", "workflows");

@@ -11,7 +11,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runImport } from "../../src/cli/commands/import";
-import { reportFromPreviewJson } from "../../src/cli/report";
+import { reportFromPreviewJson } from "../../src/report";
 import { captureIO, emulatorEnv } from "../brownfield/harness";
 import { createFlexStack, type FlexStack } from "../../testing/flex-stack";
 import { signedInWorker } from "../../testing/flex-workers";

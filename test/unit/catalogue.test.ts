@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { catalogueIssues, inputProblems, levelProblem, skillProblem, type FlexSkill } from "../../src/roster/catalogue";
+import { catalogueIssues, inputProblems, levelProblem, skillProblem } from "../../src/roster/catalogue";
+import type { FlexSkill } from "../../src/flex/types";
 import { formatIssue } from "../../src/roster/errors";
 import { parseSkills } from "../../src/twilio/flex-configuration";
 

@@ -14,7 +14,7 @@ import {
   removalLimit,
   resolveGuardPolicy,
   type GuardPolicy,
-} from "../../src/cli/guard";
+} from "../../src/report/guard";
 
 const DEFAULT: GuardPolicy = resolveGuardPolicy({});
 

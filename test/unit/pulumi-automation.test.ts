@@ -8,11 +8,11 @@ import { existsSync, mkdirSync, mkdtempSync, readlinkSync, rmSync, writeFileSync
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { extraOptions } from "../../src/cli/pulumi";
+import { extraOptions } from "../../src/pulumi/runner";
 import { installRoot } from "../../src/pulumi/command";
 import { DEV_PASSPHRASE, devPassphrase, pulumiEnvVars } from "../../src/pulumi/environment";
 import { PULUMI_DEFAULTS } from "../../src/pulumi/defaults";
-import { describeFailure, pulumiFailure } from "../../src/pulumi/workspace";
+import { describeFailure, pulumiFailure } from "../../src/pulumi/exit";
 
 const REPO = path.resolve(__dirname, "..", "..");
 const tmp = mkdtempSync(path.join(os.tmpdir(), "flex-roster-automation-"));
@@ -112,7 +112,7 @@ describe("a failed CLI run", () => {
   it("exit code, signal and the tail of stderr; never stdout", () => {
     const err = commandError({ exitCode: 255, stderr: "a\nb\nc\nerror: no stack named 'x' found", stdout: "s3cret" });
     expect(pulumiFailure(err)).toEqual({ code: 255, signal: null, stderr: "a\nb\nc\nerror: no stack named 'x' found" });
-    expect(describeFailure("selecting stack x", err)).toBe("selecting stack x failed (exit 255): b c error: no stack named 'x' found");
+    expect(describeFailure("selecting stack x", err)).toBe("selecting stack x failed (exited 255): b c error: no stack named 'x' found");
     expect(describeFailure("x", err)).not.toContain("s3cret");
     expect(pulumiFailure(commandError({ signal: "SIGKILL", stderr: "" }))).toEqual({ code: null, signal: "SIGKILL", stderr: "" });
   });

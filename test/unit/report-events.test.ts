@@ -8,8 +8,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import type { EngineEvent, StepEventMetadata } from "@pulumi/pulumi/automation";
 import { describe, expect, it } from "vitest";
-import { evaluateGuard, resolveGuardPolicy } from "../../src/cli/guard";
-import { DigestError, buildPlan, digestFromEvents, parseDigest, reportFromPlan } from "../../src/cli/report";
+import { evaluateGuard, resolveGuardPolicy } from "../../src/report/guard";
+import { DigestError, buildPlan, digestFromEvents, parseDigest, reportFromPlan } from "../../src/report";
 
 const DIR = path.resolve(__dirname, "..", "fixtures", "preview");
 const captured = readdirSync(DIR)

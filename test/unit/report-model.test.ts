@@ -17,9 +17,9 @@ import {
   renderMarkdown,
   reportFromPreviewJson,
   type PreviewDigest,
-} from "../../src/cli/report";
-import { code, codeBlock, text, valueText } from "../../src/cli/report/markdown-util";
-import { corruptionReasons, healthOf, inPlaceReasons, redact } from "../../src/cli/report/reasons";
+} from "../../src/report";
+import { code, codeBlock, text, valueText } from "../../src/report/markdown-util";
+import { corruptionReasons, healthOf, inPlaceReasons, redact } from "../../src/report/reasons";
 
 const URN = (name: string, type = WORKER_TYPE) => `urn:pulumi:prod::flex-roster::${type}::${name}`;
 const STACK_URN = URN("flex-roster-prod", "pulumi:pulumi:Stack");

@@ -12,7 +12,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { evaluateGuard, resolveGuardPolicy } from "../../src/cli/guard";
+import { evaluateGuard, resolveGuardPolicy } from "../../src/report/guard";
 import {
   REPORT_MARKER,
   buildPlan,
@@ -22,7 +22,7 @@ import {
   summaryJson,
   type PlanModel,
   type ReportMode,
-} from "../../src/cli/report";
+} from "../../src/report";
 
 const DIR = path.resolve(__dirname, "..", "fixtures", "preview");
 const UPDATE = process.env.UPDATE_GOLDENS === "1";

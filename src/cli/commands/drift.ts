@@ -13,7 +13,7 @@ import {
   type OutputOptions,
   type StackOptions,
 } from "../flow";
-import { hasChanges } from "../report";
+import { hasChanges } from "../../report";
 
 export function register(program: Command, ctx: CliContext): void {
   const cmd = program

@@ -7,7 +7,7 @@ import { Option, type Command } from "commander";
 import { CliError, action, type CliContext } from "../context";
 import { EXIT, exitCodesHelp } from "../exit-codes";
 import { addOutputOptions, emitReport, guardPlan, type OutputOptions } from "../flow";
-import { DigestError, buildPlan, hasChanges, parseDigest, type ReportMode } from "../report";
+import { DigestError, buildPlan, hasChanges, parseDigest, type ReportMode } from "../../report";
 
 interface ReportOpts extends OutputOptions {
   previewJson: string;

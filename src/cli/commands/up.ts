@@ -11,8 +11,8 @@ import type { Command } from "commander";
 import { action, type CliContext } from "../context";
 import { EXIT, exitCodesHelp } from "../exit-codes";
 import { addOutputOptions, addStackOptions, guardedPlan, stackSelection, type GuardedPlanOptions } from "../flow";
-import { describeExit } from "../pulumi";
-import { hasChanges } from "../report";
+import { describeExit } from "../../pulumi/exit";
+import { hasChanges } from "../../report";
 
 export function register(program: Command, ctx: CliContext): void {
   const cmd = program

@@ -2,8 +2,8 @@
 // agent (a flex-roster Worker resource) with its action and reasons, totals,
 // other resources that change, and the preview's warnings and errors. Pure.
 
-import { decodeFlexIdentity } from "../../flex/identity";
-import type { AgentListing } from "../../roster/folder";
+import { decodeFlexIdentity } from "../flex/identity";
+import type { AgentListing } from "../roster/folder";
 import { parseUrn, type PreviewDigest, type PreviewStep } from "./digest";
 import { changeReasons, channelOf, goneReasons, healthOf, redact, type Reason } from "./reasons";
 

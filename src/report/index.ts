@@ -1,7 +1,7 @@
 // The PR report pipeline: `pulumi preview --json` text, or a preview's engine
 // events → digest → plan model → Markdown comment + JSON summary. Everything here is pure.
 
-import type { GuardVerdict } from "../guard";
+import type { GuardVerdict } from "./guard";
 import { parseDigest } from "./digest";
 import { renderMarkdown, type MarkdownOptions, type ReportMode } from "./markdown";
 import { buildPlan, type PlanModel } from "./plan";

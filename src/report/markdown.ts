@@ -3,7 +3,7 @@
 // with reasons, other resources, and the preview's errors and warnings. Pure
 // and deterministic (no clock), so golden files can pin it.
 
-import type { GuardVerdict } from "../guard";
+import type { GuardVerdict } from "./guard";
 import { code, codeBlock, text, value, valueText } from "./markdown-util";
 import { CHANGE_ACTIONS, changedAgents, type AgentPlan, type ChangeAction, type PlanModel } from "./plan";
 import type { Reason } from "./reasons";

@@ -1,14 +1,10 @@
 // The Pulumi operations of the flex-roster commands (a refreshing preview, an
-// up), run through the Automation API on the stack of src/pulumi/workspace.ts.
+// up), run through the Automation API on the stack of ./workspace.ts.
 
 import { parseArgs } from "node:util";
 import type { EngineEvent, PreviewOptions, UpOptions } from "@pulumi/pulumi/automation";
-import { openStack, pulumiFailure, type OpenedStack } from "../pulumi/workspace";
-
-export interface StackSelection {
-  stack?: string;
-  cwd?: string;
-}
+import { pulumiFailure, type PulumiExit } from "./exit";
+import { openStack, type OpenedStack, type StackTarget } from "./workspace";
 
 export interface PulumiOpOptions {
   env: NodeJS.ProcessEnv;
@@ -17,19 +13,11 @@ export interface PulumiOpOptions {
   onEvent?(event: EngineEvent): void;
 }
 
-export interface PulumiOpResult {
-  /** Pulumi's exit code (0: success); null when it was killed by a signal or could not start. */
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  /** flex-roster got this signal and asked Pulumi to stop. */
-  interrupted?: NodeJS.Signals;
-}
-
 export interface PulumiRunner {
   /** A refreshing preview (live Flex is read first); its plan arrives as engine events. */
-  preview(sel: StackSelection, extraArgs: string[], opts: PulumiOpOptions): Promise<PulumiOpResult>;
+  preview(target: StackTarget, extraArgs: string[], opts: PulumiOpOptions): Promise<PulumiExit>;
   /** `up` with a refresh, without a preview of its own, going on past a failed worker. */
-  up(sel: StackSelection, extraArgs: string[], opts: PulumiOpOptions): Promise<PulumiOpResult>;
+  up(target: StackTarget, extraArgs: string[], opts: PulumiOpOptions): Promise<PulumiExit>;
   /** The command is done: select again the stack the user had selected. */
   close(): Promise<void>;
 }
@@ -131,7 +119,7 @@ async function runOperation(
   kind: "preview" | "up",
   extra: ExtraOptions,
   opts: PulumiOpOptions,
-): Promise<PulumiOpResult> {
+): Promise<PulumiExit> {
   // SIGINT/SIGTERM: ask Pulumi to stop (it cancels cleanly and writes its state),
   // then report its exit instead of dying under it.
   const abort = new AbortController();
@@ -165,19 +153,19 @@ async function runOperation(
  */
 export function automationRunner(): PulumiRunner {
   const opened = new Map<string, Promise<OpenedStack>>();
-  const stackFor = (sel: StackSelection, env: NodeJS.ProcessEnv) => {
-    const key = JSON.stringify([sel.stack ?? "", sel.cwd ?? ""]);
+  const stackFor = (target: StackTarget, env: NodeJS.ProcessEnv) => {
+    const key = JSON.stringify([target.stack ?? "", target.cwd ?? ""]);
     let p = opened.get(key);
     if (!p) {
-      p = openStack({ stack: sel.stack, cwd: sel.cwd, env });
+      p = openStack({ stack: target.stack, cwd: target.cwd }, env);
       p.catch(() => opened.delete(key));
       opened.set(key, p);
     }
     return p;
   };
-  const run = (kind: "preview" | "up") => async (sel: StackSelection, extraArgs: string[], opts: PulumiOpOptions) => {
+  const run = (kind: "preview" | "up") => async (target: StackTarget, extraArgs: string[], opts: PulumiOpOptions) => {
     const extra = extraOptions(extraArgs);
-    return runOperation(await stackFor(sel, opts.env), kind, extra, opts);
+    return runOperation(await stackFor(target, opts.env), kind, extra, opts);
   };
   return {
     preview: run("preview"),
@@ -192,9 +180,3 @@ export function automationRunner(): PulumiRunner {
 
 /** The runner the commands use. */
 export const runPulumi: PulumiRunner = automationRunner();
-
-/** "exited 2", "was killed (SIGKILL)", "stopped after SIGINT (exit 255)". */
-export function describeExit(res: PulumiOpResult): string {
-  const how = res.code === null ? (res.signal ? `was killed (${res.signal})` : "could not run") : `exited ${res.code}`;
-  return res.interrupted ? `stopped after ${res.interrupted} (${how})` : how;
-}

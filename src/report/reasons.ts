@@ -5,9 +5,9 @@
 // Pure; values are shown as Pulumi gave them, so a secret stays "[secret]".
 
 import { isDeepStrictEqual } from "node:util";
-import { classify, type ChangeCode, type CorruptionCode, type Drift, type Finding } from "../../flex/drift";
-import { INPUT_KEYS, type WorkerInputs } from "../../flex/worker-model";
-import { isRecord } from "../../json";
+import { classify, type ChangeCode, type CorruptionCode, type Drift, type Finding } from "../flex/drift";
+import { INPUT_KEYS, type WorkerInputs } from "../flex/worker-model";
+import { isRecord } from "../json";
 
 export type ReasonCode =
   /** create: the agent is new in the roster */

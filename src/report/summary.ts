@@ -2,8 +2,8 @@
 // workflows and dashboards. Versioned by `schema`; values are as Pulumi gave
 // them (secrets stay "[secret]").
 
-import type { AgentListing } from "../../roster/folder";
-import type { GuardVerdict } from "../guard";
+import type { AgentListing } from "../roster/folder";
+import type { GuardVerdict } from "./guard";
 import type { ReportMode } from "./markdown";
 import { changedAgents, hasChanges, type ChannelSummary, type OtherChange, type PlanDiagnostic, type PlanModel, type Totals } from "./plan";
 import type { Reason } from "./reasons";
