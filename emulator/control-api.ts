@@ -59,13 +59,19 @@ export interface EmulatorControl {
   disableSkill(worker: string, skill: string, opts?: WorkspaceRef): Record<string, unknown>;
   /** Flex: the agent accepts a second chat; 403 "You are not a chat participant" unless contact_uri is client:+identity. */
   secondChat(username: string, opts?: WorkspaceRef): ChatResult;
-  /** Insert workers in bulk, bypassing validation. Returns their SIDs in order. */
+  /** Events: new ones show in the list only `ms` after their write (0 = at once). */
+  setEventLag(ms: number): { lagMs: number };
+  /** Events: forget the workspace's whole log, as after retention. Returns how many went. */
+  dropEvents(opts?: WorkspaceRef): { dropped: number };
+  /** Events: move every event of the workspace `ms` into the past (to reach the 30-day edge). */
+  ageEvents(ms: number, opts?: WorkspaceRef): { agedMs: number };
+  /** Insert workers in bulk, bypassing validation (and the event log). Returns their SIDs in order. */
   seedWorkers(specs: readonly SeedWorkerSpec[], opts?: WorkspaceRef): string[];
   /** Deep copy of the whole state (the same JSON as the --state file). */
   dump(): StoreSnapshot;
   options(): EmulatorOptionsState;
   setOptions(opts: Partial<EmulatorOptionsState>): EmulatorOptionsState;
-  /** Back to a fresh emulator: state (new default workspace), counters, latency, faults and rate limit. */
+  /** Back to a fresh emulator: state (new default workspace), counters, latency, faults, rate limit and event lag. */
   reset(): void;
   /** The Twilio routes served, as `METHOD /pattern` keys. */
   routes(): string[];
@@ -131,6 +137,15 @@ export function createControlApi(
       return disableSkill(store, ws, worker(ws, ref), skill);
     },
     secondChat: (username, opts) => secondChat(store, workspace(opts), username),
+    setEventLag(ms) {
+      store.events.setLag(Number(ms));
+      return { lagMs: store.events.lag() };
+    },
+    dropEvents: (opts) => ({ dropped: store.events.drop(workspace(opts)) }),
+    ageEvents(ms, opts) {
+      store.events.age(workspace(opts), Number(ms));
+      return { agedMs: Number(ms) };
+    },
     seedWorkers(specs, opts) {
       if (!Array.isArray(specs)) throw Errors.badRequest("seed body must be an array of workers");
       return store.workers.seed(workspace(opts), specs).map((w) => w.sid);
@@ -147,6 +162,7 @@ export function createControlApi(
       if (seedWorkspace) store.catalogue.ensureDefaultWorkspace();
       control.reset();
       rateLimiter.set(null);
+      store.events.setLag(0);
     },
     routes: () => [...routes],
   };

@@ -14,6 +14,7 @@
  */
 
 import { Errors, TwilioApiError } from "./errors";
+import type { Actor } from "./events";
 import { iso, type RenderContext } from "./render";
 import { newSid } from "./sids";
 import { isRecord, now, parseAttributes, type WorkerRec, type WorkspaceRec } from "./records";
@@ -134,6 +135,16 @@ export function updateFlexConfig(store: Store, rec: FlexConfigRec, body: unknown
   return rec;
 }
 
+/**
+ * Who Flex's own writes are by, in the event log: the Flex instance (its
+ * `flex_instance_sid`), or the workspace when the account has no Flex
+ * Configuration yet. Twilio does not document the actor of these writes.
+ */
+function flexActor(store: Store, ws: WorkspaceRec): Actor {
+  const sid = store.flexConfig?.fields.flex_instance_sid;
+  return typeof sid === "string" ? { type: "flex", sid } : { type: "workspace", sid: ws.sid };
+}
+
 // -- identities ---------------------------------------------------------------
 
 /** Flex's identity for a username: every character outside [A-Za-z0-9] becomes `_` + its hex code. */
@@ -187,7 +198,7 @@ export function ssoSignIn(store: Store, ws: WorkspaceRec, claims: SsoClaims): Ss
   const existing = store.workers.find(ws, identity);
   if (!existing) {
     const attributes = { contact_uri: `client:${identity}`, ...profile };
-    const w = store.workers.create(ws, { friendlyName: identity, attributes: JSON.stringify(attributes) });
+    const w = store.workers.create(ws, { friendlyName: identity, attributes: JSON.stringify(attributes) }, flexActor(store, ws));
     return { workerSid: w.sid, created: true, contactUri: attributes.contact_uri, filledContactUri: true };
   }
   const a = attributesOf(existing);
@@ -195,7 +206,7 @@ export function ssoSignIn(store: Store, ws: WorkspaceRec, claims: SsoClaims): Ss
   // Flex derives the identity from the username; the email claim names the same user.
   if (filled) a.contact_uri = `client:${identity}`;
   Object.assign(a, profile);
-  store.workers.update(ws, existing, { attributes: JSON.stringify(a) });
+  store.workers.update(ws, existing, { attributes: JSON.stringify(a) }, undefined, flexActor(store, ws));
   return { workerSid: existing.sid, created: false, contactUri: String(a.contact_uri), filledContactUri: filled };
 }
 
@@ -218,7 +229,7 @@ export function disableSkill(store: Store, ws: WorkspaceRec, w: WorkerRec, skill
   }
   a.routing = { ...routing, skills: skills.filter((s) => s !== skill), levels };
   a.disabled_skills = { skills: [...dSkills.filter((s) => s !== skill), skill], levels: dLevels };
-  store.workers.update(ws, w, { attributes: JSON.stringify(a) });
+  store.workers.update(ws, w, { attributes: JSON.stringify(a) }, undefined, flexActor(store, ws));
   return a;
 }
 

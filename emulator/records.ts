@@ -7,6 +7,7 @@
  */
 
 import { Errors } from "./errors";
+import type { EventRec } from "./events";
 
 export type ReservationStatus =
   | "pending"
@@ -117,6 +118,8 @@ export interface WorkspaceRec {
   tasks: TaskRec[];
   reservations: ReservationRec[];
   cumulative: ReservationCounters;
+  /** TaskRouter's event log (events.ts), oldest first; absent in state files written before the emulator kept one. */
+  events?: EventRec[];
 }
 
 export const MAX_FRIENDLY_NAME_LENGTH = 64;

@@ -4,6 +4,7 @@
  * `links`). `base` is the emulator's origin as the client addressed it.
  */
 
+import type { EventRec } from "./events";
 import type { PageRequest, PageResult } from "./paging";
 import type {
   ActivityRec,
@@ -86,6 +87,32 @@ export function renderTaskChannel(c: RenderContext, ws: WorkspaceRec, tc: TaskCh
     channel_optimized_routing: tc.channelOptimizedRouting,
     url: `${wsUrl(c.base, ws.sid)}/TaskChannels/${tc.sid}`,
     links: { workspace: wsUrl(c.base, ws.sid) },
+  };
+}
+
+/** An event of the workspace's log: who did what to which resource, and when. */
+export function renderEvent(c: RenderContext, ws: WorkspaceRec, e: EventRec) {
+  const ws_ = wsUrl(c.base, ws.sid);
+  const urlOf = (type: string, sid: string): string | null =>
+    type === "worker" ? `${ws_}/Workers/${sid}` : type === "workspace" ? ws_ : null;
+  return {
+    account_sid: c.store.accountSid,
+    actor_sid: e.actorSid,
+    actor_type: e.actorType,
+    actor_url: urlOf(e.actorType, e.actorSid),
+    description: e.description,
+    event_data: e.data,
+    event_date: iso(e.date),
+    event_date_ms: e.date,
+    event_type: e.eventType,
+    resource_sid: e.resourceSid,
+    resource_type: e.resourceType,
+    resource_url: urlOf(e.resourceType, e.resourceSid),
+    sid: e.sid,
+    source: "twilio",
+    source_ip_address: null,
+    url: `${ws_}/Events/${e.sid}`,
+    workspace_sid: ws.sid,
   };
 }
 

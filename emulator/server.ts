@@ -264,6 +264,11 @@ function registerControlRoutes(
   );
   app.post(`${P}/workspaces/:ws/second-chat`, async (req) => api.secondChat(obj(req.body).username as string, wsRef(req)));
 
+  // The event log (emulator/events.ts).
+  app.put(`${P}/events/lag`, async (req) => api.setEventLag(Number(obj(req.body).ms)));
+  app.delete(`${P}/workspaces/:ws/events`, async (req) => api.dropEvents(wsRef(req)));
+  app.post(`${P}/workspaces/:ws/events/age`, async (req) => api.ageEvents(Number(obj(req.body).ms), wsRef(req)));
+
   const seed = async (req: FastifyRequest, reply: FastifyReply) => {
     const b = req.body;
     const specs = Array.isArray(b) ? b : obj(b).workers;

@@ -1,12 +1,13 @@
 /**
  * The emulator's in-memory TaskRouter state, one object per resource:
  * the catalogue (workspaces, activities, task channels), workers (and their
- * channels), reservations (and tasks). No HTTP here: the routes in
+ * channels), reservations (and tasks), the event log. No HTTP here: the routes in
  * twilio-routes.ts and the control API both call into these. persist.ts
  * turns the state into a snapshot and back.
  */
 
 import { Catalogue } from "./catalogue";
+import { EventLog } from "./events";
 import type { FlexConfigRec } from "./flex";
 import type { StoreContext, StoreOptionsState } from "./records";
 import { Reservations } from "./reservations";
@@ -26,6 +27,8 @@ export class Store implements StoreContext {
   readonly catalogue: Catalogue;
   readonly workers: Workers;
   readonly reservations: Reservations;
+  /** TaskRouter's event log: what each write recorded (events.ts). */
+  readonly events = new EventLog();
   /** The account's Flex Configuration (emulator/flex.ts); undefined until a workspace exists. */
   flexConfig: FlexConfigRec | undefined;
   /** Called after every state change (persistence hooks in here). */
@@ -37,7 +40,7 @@ export class Store implements StoreContext {
     this.options = { rejectDeleteWhenBusy: opts.rejectDeleteWhenBusy ?? false, flexEnabled: opts.flexEnabled ?? true };
     this.catalogue = new Catalogue(this);
     this.reservations = new Reservations(this, this.catalogue);
-    this.workers = new Workers(this, this.catalogue, this.reservations);
+    this.workers = new Workers(this, this.catalogue, this.reservations, this.events);
   }
 
   nextSeq(): number {

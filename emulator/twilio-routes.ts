@@ -7,10 +7,12 @@
  */
 
 import { Errors } from "./errors";
+import { EventLog } from "./events";
 import { flexConfigOf, renderConfiguration, updateFlexConfig } from "./flex";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type PageRequest } from "./paging";
 import {
   renderActivity,
+  renderEvent,
   renderPage,
   renderPageJson,
   renderTaskChannel,
@@ -368,7 +370,7 @@ export const TWILIO_ROUTES: readonly TwilioRoute[] = [
       const w = ws(ctx);
       const wk = worker(ctx, w, "WorkerSid");
       const ch = ctx.store.workers.channel(w, wk, ctx.params.Sid!, ctx.path);
-      ctx.store.workers.updateChannel(ch, {
+      ctx.store.workers.updateChannel(w, wk, ch, {
         capacity: ctx.form.Capacity === undefined ? undefined : parseIntParam("Capacity", ctx.form.Capacity),
         available: parseBoolParam("Available", ctx.form.Available),
       });
@@ -450,6 +452,36 @@ export const TWILIO_ROUTES: readonly TwilioRoute[] = [
     operationId: "FetchWorkersRealTimeStatistics",
     handler(ctx) {
       return { body: renderWorkersRealTimeStatistics(ctx, ws(ctx)) };
+    },
+  },
+
+  // Events (events.ts): one EventType per query; Twilio does not support `Page` here
+  // (it is accepted as client state, never as an offset).
+  {
+    method: "GET",
+    url: `${W}/Events`,
+    operationId: "ListEvent",
+    query: ["EndDate", "EventType", "Minutes", "StartDate", "WorkerSid", "TaskChannel", "Sid", ...PAGING],
+    handler(ctx) {
+      const w = ws(ctx);
+      const req = pageRequest(ctx);
+      const { start, end } = EventLog.window(ctx.query, parseDate);
+      const filter = { eventType: ctx.query.EventType, workerSid: ctx.query.WorkerSid, sid: ctx.query.Sid, taskChannel: ctx.query.TaskChannel, start, end };
+      if (filter.eventType?.includes(",")) throw Errors.badRequest("EventType takes one event type per query");
+      const page = ctx.store.events.list(w, filter, req);
+      const filters = filtersOf(ctx, ["EndDate", "EventType", "Minutes", "StartDate", "WorkerSid", "TaskChannel", "Sid"]);
+      return {
+        body: renderPage(ctx, { key: "events", path: `/v1/Workspaces/${w.sid}/Events`, filters, req, page }, (e) => renderEvent(ctx, w, e)),
+      };
+    },
+  },
+  {
+    method: "GET",
+    url: `${W}/Events/:Sid`,
+    operationId: "FetchEvent",
+    handler(ctx) {
+      const w = ws(ctx);
+      return { body: renderEvent(ctx, w, ctx.store.events.get(w, ctx.params.Sid!, ctx.path)) };
     },
   },
 

@@ -6,6 +6,7 @@
 
 import type { Catalogue } from "./catalogue";
 import { Errors, orNotFound } from "./errors";
+import { EventLog, type Actor } from "./events";
 import { compileExpression, type ExpressionSubject } from "./expression";
 import { lowerBound, paginate, type PageRequest, type PageResult } from "./paging";
 import {
@@ -96,6 +97,7 @@ export class Workers {
     private readonly ctx: StoreContext,
     private readonly catalogue: Catalogue,
     private readonly reservations: Reservations,
+    private readonly events: EventLog,
   ) {}
 
   // -- lookups ----------------------------------------------------------------
@@ -151,7 +153,8 @@ export class Workers {
 
   // -- writes -----------------------------------------------------------------
 
-  create(ws: WorkspaceRec, input: CreateWorkerInput): WorkerRec {
+  /** `actor`: who writes (events' actor_sid/actor_type); default the workspace, as for a REST API call. */
+  create(ws: WorkspaceRec, input: CreateWorkerInput, actor?: Actor): WorkerRec {
     requireFriendlyName(input.friendlyName, true);
     const attributes = input.attributes ?? "{}";
     requireAttributes(attributes);
@@ -159,11 +162,12 @@ export class Workers {
     this.requireUniqueName(ws, input.friendlyName!);
     const t = now();
     const w = this.add(ws, input.friendlyName!, attributes, activity.sid, this.newChannels(ws, t), t);
+    this.event(ws, w, "worker.created", `Worker ${w.friendlyName} created`, actor);
     this.ctx.changed();
     return w;
   }
 
-  update(ws: WorkspaceRec, w: WorkerRec, input: UpdateWorkerInput, ifMatch?: string): WorkerRec {
+  update(ws: WorkspaceRec, w: WorkerRec, input: UpdateWorkerInput, ifMatch?: string, actor?: Actor): WorkerRec {
     this.checkIfMatch(w, ifMatch);
     requireFriendlyName(input.friendlyName, false);
     if (input.attributes !== undefined) requireAttributes(input.attributes);
@@ -184,18 +188,31 @@ export class Workers {
       addName(ix.byName, w.friendlyName, w.sid);
     }
     if (input.attributes !== undefined) w.attributes = input.attributes;
+    let previous: { sid: string; since: number } | undefined;
     if (activity && activity.sid !== w.activitySid) {
+      previous = { sid: w.activitySid, since: w.dateStatusChanged };
       w.activitySid = activity.sid;
       w.dateStatusChanged = t;
     }
     if (input.rejectPendingReservations) this.reservations.rejectPending(ws, w, t);
     w.dateUpdated = Math.max(t, w.dateUpdated);
     w.version++;
+    // Every write of Attributes is an event, also one that writes the same values
+    // (an SSO login does); a rename alone records none (no event type documents one).
+    if (input.attributes !== undefined) this.event(ws, w, "worker.attributes.update", `Worker ${w.friendlyName} attributes updated`, actor);
+    if (previous) {
+      const ms = t - previous.since;
+      this.event(ws, w, "worker.activity.update", `Worker ${w.friendlyName} updated to ${activity!.friendlyName} Activity`, actor, {
+        worker_previous_activity_sid: previous.sid,
+        worker_time_in_previous_activity: String(Math.floor(ms / 1000)),
+        worker_time_in_previous_activity_ms: String(ms),
+      });
+    }
     this.ctx.changed();
     return w;
   }
 
-  delete(ws: WorkspaceRec, w: WorkerRec, ifMatch?: string): void {
+  delete(ws: WorkspaceRec, w: WorkerRec, ifMatch?: string, actor?: Actor): void {
     this.checkIfMatch(w, ifMatch);
     const active = this.reservations.active(ws, w.sid);
     if (active.length > 0 && this.ctx.options.rejectDeleteWhenBusy) {
@@ -209,6 +226,7 @@ export class Workers {
     if (ws.workers[at] === w) ws.workers.splice(at, 1);
     ix.bySid.delete(w.sid);
     removeName(ix.byName, w.friendlyName, w.sid);
+    this.event(ws, w, "worker.deleted", `Worker ${w.friendlyName} deleted`, actor);
     this.ctx.changed();
   }
 
@@ -264,20 +282,40 @@ export class Workers {
     return orNotFound(ch, path);
   }
 
-  updateChannel(ch: WorkerChannelRec, input: { capacity?: number; available?: boolean }): WorkerChannelRec {
+  updateChannel(
+    ws: WorkspaceRec,
+    w: WorkerRec,
+    ch: WorkerChannelRec,
+    input: { capacity?: number; available?: boolean },
+    actor?: Actor,
+  ): WorkerChannelRec {
     if (input.capacity !== undefined) {
       if (!Number.isInteger(input.capacity) || input.capacity < 0 || input.capacity > MAX_CHANNEL_CAPACITY) {
         throw Errors.badRequest(`Capacity must be an integer between 0 and ${MAX_CHANNEL_CAPACITY}`);
       }
-      ch.capacity = input.capacity;
     }
+    const previous = { capacity: ch.capacity, available: ch.available };
+    if (input.capacity !== undefined) ch.capacity = input.capacity;
     if (input.available !== undefined) ch.available = input.available;
     ch.dateUpdated = Math.max(now(), ch.dateUpdated);
+    const name = this.catalogue.taskChannelOf(ws, ch.taskChannelSid)?.uniqueName ?? ch.taskChannelSid;
+    const data = EventLog.channelData(ch, name, previous);
+    if (input.capacity !== undefined) {
+      this.event(ws, w, "worker.capacity.update", `Worker ${w.friendlyName} ${name} capacity updated to ${ch.capacity}`, actor, data);
+    }
+    if (input.available !== undefined) {
+      this.event(ws, w, "worker.channel.availability.update", `Worker ${w.friendlyName} ${name} availability updated to ${ch.available}`, actor, data);
+    }
     this.ctx.changed();
     return ch;
   }
 
   // -- internals --------------------------------------------------------------
+
+  private event(ws: WorkspaceRec, w: WorkerRec, type: string, description: string, actor: Actor | undefined, extra: Record<string, unknown> = {}): void {
+    const activityName = this.catalogue.activityOf(ws, w.activitySid)?.friendlyName ?? null;
+    this.events.recordWorker(ws, w, type, description, actor ?? { type: "workspace", sid: ws.sid }, { activityName }, extra, this.ctx.nextSeq());
+  }
 
   private checkIfMatch(w: WorkerRec, ifMatch: string | undefined): void {
     if (ifMatch === undefined) return;

@@ -190,6 +190,7 @@ async function call(s: Pick<Sample, "method" | "path" | "form" | "json">, header
 describe("responses validate against the operation's response schema", () => {
   const hit = new Set<string>();
   let wk = "";
+  let ev = "";
   let busyRes = "";
   let acts: Json[] = [];
   let chans: Json[] = [];
@@ -203,6 +204,7 @@ describe("responses validate against the operation's response schema", () => {
       form: { FriendlyName: "contract@acme.com", Attributes: JSON.stringify({ email: "contract@acme.com", skills: ["a"] }) },
     });
     wk = created.body!.sid;
+    ev = (await call({ method: "GET", path: `${W}/Events?WorkerSid=${wk}` })).body!.events[0].sid;
     busyRes = emu.control.markBusy(wk, { channel: "chat" }).reservationSid;
     emu.control.markBusy(wk, { status: "pending", channel: "voice" });
     emu.control.seedWorkers(Array.from({ length: 5 }, (_, i) => ({ friendlyName: `seed${i}` })));
@@ -238,6 +240,9 @@ describe("responses validate against the operation's response schema", () => {
       { route: `GET ${R}/Workers/Statistics`, method: "GET", path: `${W}/Workers/Statistics?FriendlyName=seed1`, expect: 200 },
       { route: `GET ${R}/Workers/CumulativeStatistics`, method: "GET", path: `${W}/Workers/CumulativeStatistics?StartDate=2026-01-01T00:00:00Z`, expect: 200 },
       { route: `GET ${R}/Workers/RealTimeStatistics`, method: "GET", path: `${W}/Workers/RealTimeStatistics`, expect: 200 },
+      { route: `GET ${R}/Events`, method: "GET", path: `${W}/Events?EventType=worker.created&PageSize=1`, expect: 200 },
+      { route: `GET ${R}/Events`, method: "GET", path: `${W}/Events?WorkerSid=${wk}&StartDate=${encodeURIComponent(new Date(Date.now() - 3600_000).toISOString())}`, expect: 200 },
+      { route: `GET ${R}/Events/:Sid`, method: "GET", path: `${W}/Events/${ev}`, expect: 200 },
       { route: "GET /v1/Configuration", method: "GET", path: "/v1/Configuration", expect: 200 },
       { route: "GET /v1/Configuration", method: "GET", path: "/v1/Configuration?UiVersion=2.0", expect: 200 },
       { route: "POST /v1/Configuration", method: "POST", path: "/v1/Configuration", json: { ui_language: "pt" }, expect: 200 },
