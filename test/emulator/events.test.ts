@@ -121,7 +121,7 @@ describe("the list's rules", () => {
     expect(page1.instances).toHaveLength(2);
     expect(page1.nextPageUrl).toMatch(/PageToken=PA\d+/);
     const names: string[] = [];
-    for (let p: typeof page1 | undefined = page1; p; p = await p.nextPage()) {
+    for (let p: typeof page1 | undefined = page1; p; p = (await p.nextPage()) as typeof page1 | undefined) {
       names.push(...p.instances.map((e) => (e.eventData as { worker_name: string }).worker_name));
     }
     expect(names).toEqual(["w0", "w1", "w2", "w3", "w4"]);
