@@ -17,7 +17,7 @@ import { Errors, TwilioApiError } from "./errors";
 import type { Actor } from "./events";
 import { iso, type RenderContext } from "./render";
 import { newSid } from "./sids";
-import { isRecord, now, parseAttributes, type WorkerRec, type WorkspaceRec } from "./records";
+import { isRecord, now, parseAttributes, type FlexConfigRec, type WorkerRec, type WorkspaceRec } from "./records";
 import type { Store } from "./store";
 
 /** One skill of Flex's skill catalogue (`taskrouter_skills`). */
@@ -27,13 +27,6 @@ export interface FlexSkill {
   multivalue: boolean;
   minimum: number;
   maximum: number;
-}
-
-export interface FlexConfigRec {
-  dateCreated: number;
-  dateUpdated: number;
-  /** Documented snake_case properties other than account_sid, dates and url. */
-  fields: Record<string, unknown>;
 }
 
 /** The catalogue a fresh emulator's Flex has: the skills the examples and tests use, plus one on/off skill. */

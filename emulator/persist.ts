@@ -8,8 +8,7 @@
 
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import type { FlexConfigRec } from "./flex";
-import type { WorkspaceRec } from "./records";
+import type { FlexConfigRec, WorkspaceRec } from "./records";
 import { Store, type StoreOptions } from "./store";
 
 export interface StoreSnapshot {

@@ -24,6 +24,14 @@ export type TaskStatus = "pending" | "reserved" | "assigned" | "wrapping" | "com
 /** Reservation statuses that make a worker busy. */
 export const ACTIVE_RESERVATION_STATUSES: ReadonlySet<ReservationStatus> = new Set(["pending", "accepted", "wrapping"]);
 
+/** The account's Flex Configuration (emulator/flex.ts serves and updates it). */
+export interface FlexConfigRec {
+  dateCreated: number;
+  dateUpdated: number;
+  /** Documented snake_case properties other than account_sid, dates and url. */
+  fields: Record<string, unknown>;
+}
+
 export interface ActivityRec {
   sid: string;
   seq: number;

@@ -8,8 +8,7 @@
 
 import { Catalogue } from "./catalogue";
 import { EventLog } from "./events";
-import type { FlexConfigRec } from "./flex";
-import type { StoreContext, StoreOptionsState } from "./records";
+import type { FlexConfigRec, StoreContext, StoreOptionsState } from "./records";
 import { Reservations } from "./reservations";
 import { Workers } from "./workers";
 
