@@ -27,13 +27,6 @@ describe("self-contained repository", () => {
     expect(offenders).toEqual([]);
   });
 
-  it("tools (bench/, scripts/, testing/) never import from test/: shared fixtures live in testing/", () => {
-    const tools = trackedFiles().filter((f) => /^(bench|scripts|testing)\/.*\.(ts|mjs|js)$/.test(f));
-    expect(tools.length).toBeGreaterThan(5);
-    const offenders = tools.filter((f) => /from\s+["'](\.\.\/)+test\//.test(readFileSync(join(ROOT, f), "utf8")));
-    expect(offenders).toEqual([]);
-  });
-
   it("the vendored Twilio specs match the SHA-256 in emulator/spec/README.md, with the upstream LICENSE", () => {
     const readme = readFileSync(join(ROOT, "emulator/spec/README.md"), "utf8");
     const rows = [...readme.matchAll(/\| `(twilio_[a-z0-9_]+\.json)` \|[^|]*\| `([0-9a-f]{64})` \|/g)];
