@@ -12,7 +12,7 @@
 
 import { Errors, orNotFound } from "./errors";
 import { paginate, type PageRequest, type PageResult } from "./paging";
-import { now, type WorkerChannelRec, type WorkerRec, type WorkspaceRec } from "./records";
+import { now, type EventRec, type WorkerChannelRec, type WorkerRec, type WorkspaceRec } from "./records";
 import { newSid } from "./sids";
 
 /** Twilio keeps events 30 days (the Event resource page). */
@@ -24,20 +24,6 @@ export const DEFAULT_EVENT_MINUTES = 15;
 export interface Actor {
   type: string;
   sid: string;
-}
-
-export interface EventRec {
-  sid: string;
-  seq: number;
-  eventType: string;
-  /** ms since the epoch (event_date_ms). */
-  date: number;
-  description: string;
-  resourceType: string;
-  resourceSid: string;
-  actorType: string;
-  actorSid: string;
-  data: Record<string, unknown>;
 }
 
 export interface EventFilter {

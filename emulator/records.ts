@@ -7,7 +7,6 @@
  */
 
 import { Errors } from "./errors";
-import type { EventRec } from "./events";
 
 export type ReservationStatus =
   | "pending"
@@ -30,6 +29,21 @@ export interface FlexConfigRec {
   dateUpdated: number;
   /** Documented snake_case properties other than account_sid, dates and url. */
   fields: Record<string, unknown>;
+}
+
+/** One entry of a workspace's event log (emulator/events.ts writes and lists them). */
+export interface EventRec {
+  sid: string;
+  seq: number;
+  eventType: string;
+  /** ms since the epoch (event_date_ms). */
+  date: number;
+  description: string;
+  resourceType: string;
+  resourceSid: string;
+  actorType: string;
+  actorSid: string;
+  data: Record<string, unknown>;
 }
 
 export interface ActivityRec {

@@ -4,10 +4,10 @@
  * `links`). `base` is the emulator's origin as the client addressed it.
  */
 
-import type { EventRec } from "./events";
 import type { PageRequest, PageResult } from "./paging";
 import type {
   ActivityRec,
+  EventRec,
   ReservationCounters,
   ReservationRec,
   TaskChannelRec,
