@@ -58,7 +58,11 @@ export class Catalogue {
     channelByName: new Map(ws.taskChannels.map((c) => [lower(c.uniqueName), c])),
   }));
 
-  constructor(private readonly ctx: StoreContext) {}
+  constructor(
+    private readonly ctx: StoreContext,
+    /** What else a new workspace is born with (the routing defaults). */
+    private readonly seedWorkspace: (ws: WorkspaceRec) => void = () => {},
+  ) {}
 
   // -- workspaces -----------------------------------------------------------
 
@@ -107,7 +111,10 @@ export class Catalogue {
       tasks: [],
       reservations: [],
       cumulative: zeroCounters(),
+      taskQueues: [],
+      workflows: [],
     };
+    this.seedWorkspace(ws);
     this.add(ws);
     this.ctx.changed();
     return ws;

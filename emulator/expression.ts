@@ -3,10 +3,10 @@
  * filter `TargetWorkersExpression`:
  *
  *   constants   "text" 'text' 12 1.5 true false [ "a", "b" ]
- *   keys        email, routing.skills (dotted paths into the worker attributes;
+ *   keys        email, routing.skills, list[0] (dotted paths into the worker attributes;
  *               `sid`, `friendly_name`, `activity_sid`, `activity_name` are the
  *               worker's own fields)
- *   comparisons == != > >= < <= IN, NOT IN, HAS, CONTAINS
+ *   comparisons == (or =) != > >= < <= IN, NOT IN, HAS, CONTAINS
  *   logic       AND / OR (also && / ||), parentheses
  *
  * Keywords are case-insensitive. String comparisons are case-sensitive. A
@@ -25,7 +25,7 @@ type Node =
 
 type CmpOp = "==" | "!=" | ">" | ">=" | "<" | "<=" | "IN" | "NOT IN" | "HAS" | "CONTAINS";
 
-type Operand = { t: "const"; v: Value } | { t: "key"; path: string[] } | { t: "list"; items: Operand[] };
+type Operand = { t: "const"; v: Value } | { t: "key"; path: Array<string | number> } | { t: "list"; items: Operand[] };
 
 type Token =
   | { k: "str"; v: string }
@@ -73,6 +73,11 @@ function tokenize(src: string): Token[] {
       i += 2;
       continue;
     }
+    if (c === "=") {
+      out.push({ k: "op", v: "==" });
+      i++;
+      continue;
+    }
     if (c === ">" || c === "<") {
       out.push({ k: "op", v: c });
       i++;
@@ -84,7 +89,7 @@ function tokenize(src: string): Token[] {
       i += num[0].length;
       continue;
     }
-    const ident = /^[A-Za-z_][A-Za-z0-9_.]*/.exec(src.slice(i));
+    const ident = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*|\[\d+\])*/.exec(src.slice(i));
     if (ident) {
       out.push({ k: "ident", v: ident[0] });
       i += ident[0].length;
@@ -191,7 +196,9 @@ class Parser {
       if (up === "TRUE") return { t: "const", v: true };
       if (up === "FALSE") return { t: "const", v: false };
       if (KEYWORDS.has(up)) throw new SyntaxError(`unexpected keyword ${t.v}`);
-      return { t: "key", path: t.v.split(".") };
+      // a.b[2].c -> ["a", "b", 2, "c"]
+      const path = [...t.v.matchAll(/([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]/g)].map((m) => (m[1] !== undefined ? m[1] : Number(m[2])));
+      return { t: "key", path };
     }
     throw new SyntaxError("unexpected token");
   }
@@ -216,10 +223,15 @@ function resolve(op: Operand, s: ExpressionSubject): Resolved {
   if (op.t === "const") return op.v;
   if (op.t === "list") return op.items.map((i) => resolve(i, s));
   const [head, ...rest] = op.path;
-  if (rest.length === 0 && WORKER_FIELDS.has(head!)) return s[head as keyof ExpressionSubject];
+  if (rest.length === 0 && typeof head === "string" && WORKER_FIELDS.has(head)) return s[head as keyof ExpressionSubject];
   let cur: unknown = s.attributes;
   for (const part of op.path) {
-    if (cur === null || typeof cur !== "object" || Array.isArray(cur) || !(part in (cur as object))) return MISSING;
+    if (typeof part === "number") {
+      if (!Array.isArray(cur) || part >= cur.length) return MISSING;
+      cur = cur[part];
+      continue;
+    }
+    if (cur === null || typeof cur !== "object" || Array.isArray(cur) || !Object.hasOwn(cur, part)) return MISSING;
     cur = (cur as Record<string, unknown>)[part];
   }
   return cur;

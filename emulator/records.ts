@@ -121,6 +121,33 @@ export interface ReservationRec {
   dateUpdated: number;
 }
 
+export interface TaskQueueRec {
+  sid: string;
+  seq: number;
+  friendlyName: string;
+  /** The expression that picks the queue's workers (validated on write). */
+  targetWorkers: string;
+  maxReservedWorkers: number;
+  taskOrder: "FIFO" | "LIFO";
+  reservationActivitySid: string | null;
+  assignmentActivitySid: string | null;
+  dateCreated: number;
+  dateUpdated: number;
+}
+
+export interface WorkflowRec {
+  sid: string;
+  seq: number;
+  friendlyName: string;
+  /** The workflow's JSON configuration, as stored. */
+  configuration: string;
+  assignmentCallbackUrl: string | null;
+  fallbackAssignmentCallbackUrl: string | null;
+  taskReservationTimeout: number;
+  dateCreated: number;
+  dateUpdated: number;
+}
+
 export interface WorkspaceRec {
   sid: string;
   seq: number;
@@ -139,6 +166,9 @@ export interface WorkspaceRec {
   workers: WorkerRec[];
   tasks: TaskRec[];
   reservations: ReservationRec[];
+  /** Absent in state files written before the emulator knew TaskQueues. */
+  taskQueues?: TaskQueueRec[];
+  workflows?: WorkflowRec[];
   cumulative: ReservationCounters;
   /** TaskRouter's event log (events.ts), oldest first; absent in state files written before the emulator kept one. */
   events?: EventRec[];

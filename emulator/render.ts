@@ -11,7 +11,9 @@ import type {
   ReservationCounters,
   ReservationRec,
   TaskChannelRec,
+  TaskQueueRec,
   WorkerChannelRec,
+  WorkflowRec,
   WorkerRec,
   WorkspaceRec,
 } from "./records";
@@ -361,4 +363,103 @@ export function renderPageJson<T>(c: RenderContext, list: ListPage<T>, itemJson:
 /** A Twilio list page: `{ [key]: items, meta }`; the filters are kept in every page URL. */
 export function renderPage<T>(c: RenderContext, list: ListPage<T>, render: (item: T) => unknown) {
   return { [list.key]: list.page.items.map(render), meta: pageMeta(c, list) };
+}
+
+export function renderTaskQueue(c: RenderContext, ws: WorkspaceRec, q: TaskQueueRec) {
+  const ws_ = wsUrl(c.base, ws.sid);
+  const url = `${ws_}/TaskQueues/${q.sid}`;
+  const activityName = (sid: string | null) => (sid ? (c.store.catalogue.activityOf(ws, sid)?.friendlyName ?? null) : null);
+  return {
+    account_sid: c.store.accountSid,
+    assignment_activity_sid: q.assignmentActivitySid,
+    assignment_activity_name: activityName(q.assignmentActivitySid),
+    date_created: iso(q.dateCreated),
+    date_updated: iso(q.dateUpdated),
+    friendly_name: q.friendlyName,
+    max_reserved_workers: q.maxReservedWorkers,
+    reservation_activity_sid: q.reservationActivitySid,
+    reservation_activity_name: activityName(q.reservationActivitySid),
+    sid: q.sid,
+    target_workers: q.targetWorkers,
+    task_order: q.taskOrder,
+    url,
+    workspace_sid: ws.sid,
+    links: {
+      assignment_activity: q.assignmentActivitySid ? `${ws_}/Activities/${q.assignmentActivitySid}` : null,
+      reservation_activity: q.reservationActivitySid ? `${ws_}/Activities/${q.reservationActivitySid}` : null,
+      workspace: ws_,
+      statistics: `${url}/Statistics`,
+      real_time_statistics: `${url}/RealTimeStatistics`,
+      cumulative_statistics: `${url}/CumulativeStatistics`,
+      list_statistics: `${ws_}/TaskQueues/Statistics`,
+      bulk_real_time_statistics: `${ws_}/TaskQueues/RealTimeStatistics`,
+    },
+  };
+}
+
+/**
+ * A queue's statistics as the TaskQueues/Statistics list gives them. Only the
+ * worker counts are modelled (no tasks flow through the emulator): the other
+ * real-time figures are zero, the cumulative ones are zero over the window.
+ */
+export function renderTaskQueuesStatistics(
+  c: RenderContext,
+  ws: WorkspaceRec,
+  q: TaskQueueRec,
+  counts: { eligible: number; available: number },
+  window: StatsWindow,
+) {
+  return {
+    account_sid: c.store.accountSid,
+    cumulative: {
+      start_time: iso(window.start),
+      end_time: iso(window.end),
+      tasks_entered: 0,
+      tasks_canceled: 0,
+      tasks_completed: 0,
+      tasks_deleted: 0,
+      tasks_moved: 0,
+      reservations_created: 0,
+      reservations_accepted: 0,
+      reservations_rejected: 0,
+      reservations_timed_out: 0,
+      reservations_canceled: 0,
+      reservations_rescinded: 0,
+    },
+    realtime: {
+      total_eligible_workers: counts.eligible,
+      total_available_workers: counts.available,
+      total_tasks: 0,
+      longest_task_waiting_age: 0,
+      longest_task_waiting_sid: null,
+      tasks_by_status: { pending: 0, reserved: 0, assigned: 0, wrapping: 0 },
+      activity_statistics: [],
+    },
+    task_queue_sid: q.sid,
+    workspace_sid: ws.sid,
+  };
+}
+
+export function renderWorkflow(c: RenderContext, ws: WorkspaceRec, w: WorkflowRec) {
+  const ws_ = wsUrl(c.base, ws.sid);
+  const url = `${ws_}/Workflows/${w.sid}`;
+  return {
+    account_sid: c.store.accountSid,
+    assignment_callback_url: w.assignmentCallbackUrl,
+    configuration: w.configuration,
+    date_created: iso(w.dateCreated),
+    date_updated: iso(w.dateUpdated),
+    document_content_type: "application/json",
+    fallback_assignment_callback_url: w.fallbackAssignmentCallbackUrl,
+    friendly_name: w.friendlyName,
+    sid: w.sid,
+    task_reservation_timeout: w.taskReservationTimeout,
+    workspace_sid: ws.sid,
+    url,
+    links: {
+      statistics: `${url}/Statistics`,
+      real_time_statistics: `${url}/RealTimeStatistics`,
+      cumulative_statistics: `${url}/CumulativeStatistics`,
+    },
+  };
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 
 /** SID prefixes the emulator mints (TaskRouter v1 and the Flex instance). */
-export type SidPrefix = "WS" | "WA" | "TC" | "WK" | "WC" | "WR" | "WT" | "EV" | "GO";
+export type SidPrefix = "WS" | "WA" | "TC" | "WK" | "WC" | "WR" | "WT" | "EV" | "GO" | "WQ" | "WW";
 
 // Random bytes are drawn in blocks: seeding 15,000 workers mints ~100,000 SIDs.
 let pool = Buffer.alloc(0);

@@ -1,7 +1,7 @@
 /**
  * The emulator's in-memory TaskRouter state, one object per resource:
  * the catalogue (workspaces, activities, task channels), workers (and their
- * channels), reservations (and tasks), the event log. No HTTP here: the routes in
+ * channels), reservations (and tasks), the event log, routing (TaskQueues and Workflows). No HTTP here: the routes in
  * twilio-routes.ts and the control API both call into these. persist.ts
  * turns the state into a snapshot and back.
  */
@@ -10,6 +10,7 @@ import { Catalogue } from "./catalogue";
 import { EventLog } from "./events";
 import type { FlexConfigRec, StoreContext, StoreOptionsState } from "./records";
 import { Reservations } from "./reservations";
+import { Routing } from "./routing";
 import { Workers } from "./workers";
 
 export interface StoreOptions {
@@ -28,6 +29,7 @@ export class Store implements StoreContext {
   readonly reservations: Reservations;
   /** TaskRouter's event log: what each write recorded (events.ts). */
   readonly events = new EventLog();
+  readonly routing: Routing;
   /** The account's Flex Configuration (emulator/flex.ts); undefined until a workspace exists. */
   flexConfig: FlexConfigRec | undefined;
   /** Called after every state change (persistence hooks in here). */
@@ -37,7 +39,8 @@ export class Store implements StoreContext {
   constructor(opts: StoreOptions) {
     this.accountSid = opts.accountSid;
     this.options = { rejectDeleteWhenBusy: opts.rejectDeleteWhenBusy ?? false, flexEnabled: opts.flexEnabled ?? true };
-    this.catalogue = new Catalogue(this);
+    this.routing = new Routing(this, (ws, sid) => this.catalogue.activityOf(ws, sid) !== undefined);
+    this.catalogue = new Catalogue(this, (ws) => this.routing.seedDefaults(ws));
     this.reservations = new Reservations(this, this.catalogue);
     this.workers = new Workers(this, this.catalogue, this.reservations, this.events);
   }

@@ -16,6 +16,8 @@ import {
   renderPage,
   renderPageJson,
   renderTaskChannel,
+  renderTaskQueue,
+  renderTaskQueuesStatistics,
   renderWorker,
   renderWorkerChannel,
   renderWorkerInstanceStatistics,
@@ -23,6 +25,7 @@ import {
   renderWorkersCumulativeStatistics,
   renderWorkersRealTimeStatistics,
   renderWorkersStatistics,
+  renderWorkflow,
   renderWorkspace,
   workerListJson,
   type RenderContext,
@@ -141,6 +144,29 @@ function worker(ctx: RouteContext, w: WorkspaceRec, param: "Sid" | "WorkerSid"):
   return ctx.store.workers.get(w, ctx.params[param]!, ctx.path);
 }
 
+/** The TaskQueueSid/TaskQueueName Workers filters: the queue's expression, null for no such queue. */
+function eligibleFor(ctx: RouteContext, w: WorkspaceRec): string | null | undefined {
+  const { TaskQueueSid: sid, TaskQueueName: name } = ctx.query;
+  if (sid === undefined && name === undefined) return undefined;
+  const q = ctx.store.routing.findQueue(w, sid !== undefined ? { sid } : { name });
+  if (!q || (sid !== undefined && name !== undefined && q.friendlyName !== name)) return null;
+  return q.targetWorkers;
+}
+
+function taskQueueInput(ctx: RouteContext) {
+  const f = ctx.form;
+  return {
+    friendlyName: f.FriendlyName,
+    targetWorkers: f.TargetWorkers,
+    maxReservedWorkers: f.MaxReservedWorkers === undefined ? undefined : parseIntParam("MaxReservedWorkers", f.MaxReservedWorkers),
+    taskOrder: f.TaskOrder,
+    reservationActivitySid: f.ReservationActivitySid,
+    assignmentActivitySid: f.AssignmentActivitySid,
+  };
+}
+
+const TASK_QUEUE_FORM = ["FriendlyName", "TargetWorkers", "MaxReservedWorkers", "TaskOrder", "ReservationActivitySid", "AssignmentActivitySid"] as const;
+
 function withEtag(ctx: RouteContext, w: WorkerRec, result: RouteResult): RouteResult {
   return { ...result, headers: { ...result.headers, ETag: ctx.store.workers.etag(w) } };
 }
@@ -255,7 +281,7 @@ export const TWILIO_ROUTES: readonly TwilioRoute[] = [
     method: "GET",
     url: `${W}/Workers`,
     operationId: "ListWorker",
-    query: ["ActivityName", "ActivitySid", "Available", "FriendlyName", "TargetWorkersExpression", ...PAGING],
+    query: ["ActivityName", "ActivitySid", "Available", "FriendlyName", "TargetWorkersExpression", "TaskQueueSid", "TaskQueueName", ...PAGING],
     handler(ctx) {
       const w = ws(ctx);
       const req = pageRequest(ctx);
@@ -267,10 +293,11 @@ export const TWILIO_ROUTES: readonly TwilioRoute[] = [
           available: availableFilter(ctx.query.Available),
           friendlyName: ctx.query.FriendlyName,
           targetWorkersExpression: ctx.query.TargetWorkersExpression,
+          eligibleFor: eligibleFor(ctx, w),
         },
         req,
       );
-      const filters = filtersOf(ctx, ["ActivityName", "ActivitySid", "Available", "FriendlyName", "TargetWorkersExpression"]);
+      const filters = filtersOf(ctx, ["ActivityName", "ActivitySid", "Available", "FriendlyName", "TargetWorkersExpression", "TaskQueueSid", "TaskQueueName"]);
       return {
         json: renderPageJson(ctx, { key: "workers", path: `/v1/Workspaces/${w.sid}/Workers`, filters, req, page }, (wk) =>
           workerListJson(ctx, w, wk),
@@ -482,6 +509,121 @@ export const TWILIO_ROUTES: readonly TwilioRoute[] = [
     handler(ctx) {
       const w = ws(ctx);
       return { body: renderEvent(ctx, w, ctx.store.events.get(w, ctx.params.Sid!, ctx.path)) };
+    },
+  },
+
+  // Task queues
+  {
+    method: "GET",
+    url: `${W}/TaskQueues`,
+    operationId: "ListTaskQueue",
+    query: ["FriendlyName", "EvaluateWorkerAttributes", "WorkerSid", ...PAGING],
+    handler(ctx) {
+      const w = ws(ctx);
+      const req = pageRequest(ctx);
+      const worker = ctx.query.WorkerSid === undefined ? undefined : ctx.store.workers.find(w, ctx.query.WorkerSid);
+      const page = ctx.store.routing.listQueues(
+        w,
+        {
+          friendlyName: ctx.query.FriendlyName,
+          evaluateWorkerAttributes: ctx.query.EvaluateWorkerAttributes,
+          // An unknown worker is eligible for nothing.
+          workerAttributes: ctx.query.WorkerSid === undefined ? undefined : worker ? ctx.store.workers.attributesOf(worker) : "none",
+        },
+        req,
+      );
+      const filters = filtersOf(ctx, ["FriendlyName", "EvaluateWorkerAttributes", "WorkerSid"]);
+      return {
+        body: renderPage(ctx, { key: "task_queues", path: `/v1/Workspaces/${w.sid}/TaskQueues`, filters, req, page }, (q) =>
+          renderTaskQueue(ctx, w, q),
+        ),
+      };
+    },
+  },
+  {
+    method: "POST",
+    url: `${W}/TaskQueues`,
+    operationId: "CreateTaskQueue",
+    form: TASK_QUEUE_FORM,
+    handler(ctx) {
+      const w = ws(ctx);
+      return { status: 201, body: renderTaskQueue(ctx, w, ctx.store.routing.createQueue(w, taskQueueInput(ctx))) };
+    },
+  },
+  {
+    method: "GET",
+    url: `${W}/TaskQueues/:Sid`,
+    operationId: "FetchTaskQueue",
+    handler(ctx) {
+      const w = ws(ctx);
+      return { body: renderTaskQueue(ctx, w, ctx.store.routing.queue(w, ctx.params.Sid!, ctx.path)) };
+    },
+  },
+  {
+    method: "POST",
+    url: `${W}/TaskQueues/:Sid`,
+    operationId: "UpdateTaskQueue",
+    form: TASK_QUEUE_FORM,
+    handler(ctx) {
+      const w = ws(ctx);
+      const q = ctx.store.routing.queue(w, ctx.params.Sid!, ctx.path);
+      return { body: renderTaskQueue(ctx, w, ctx.store.routing.updateQueue(w, q, taskQueueInput(ctx))) };
+    },
+  },
+  {
+    method: "DELETE",
+    url: `${W}/TaskQueues/:Sid`,
+    operationId: "DeleteTaskQueue",
+    handler(ctx) {
+      const w = ws(ctx);
+      ctx.store.routing.deleteQueue(w, ctx.store.routing.queue(w, ctx.params.Sid!, ctx.path));
+      return { status: 204 };
+    },
+  },
+  {
+    method: "GET",
+    url: `${W}/TaskQueues/Statistics`,
+    operationId: "ListTaskQueuesStatistics",
+    query: ["FriendlyName", "Minutes", "StartDate", "EndDate", ...PAGING],
+    handler(ctx) {
+      const w = ws(ctx);
+      const req = pageRequest(ctx);
+      const window = statsWindow(ctx);
+      const page = ctx.store.routing.listQueues(w, { friendlyName: ctx.query.FriendlyName }, req);
+      const filters = filtersOf(ctx, ["FriendlyName", "Minutes", "StartDate", "EndDate"]);
+      const path = `/v1/Workspaces/${w.sid}/TaskQueues/Statistics`;
+      return {
+        body: renderPage(ctx, { key: "task_queues_statistics", path, filters, req, page }, (q) =>
+          renderTaskQueuesStatistics(ctx, w, q, ctx.store.workers.countEligible(w, q.targetWorkers), window),
+        ),
+      };
+    },
+  },
+
+  // Workflows (read only: flex-roster reads where tasks go, it never routes them)
+  {
+    method: "GET",
+    url: `${W}/Workflows`,
+    operationId: "ListWorkflow",
+    query: ["FriendlyName", ...PAGING],
+    handler(ctx) {
+      const w = ws(ctx);
+      const req = pageRequest(ctx);
+      const page = ctx.store.routing.listWorkflows(w, { friendlyName: ctx.query.FriendlyName }, req);
+      return {
+        body: renderPage(ctx, { key: "workflows", path: `/v1/Workspaces/${w.sid}/Workflows`, filters: filtersOf(ctx, ["FriendlyName"]), req, page }, (wf) =>
+          renderWorkflow(ctx, w, wf),
+        ),
+      };
+    },
+  },
+  {
+    method: "GET",
+    url: `${W}/Workflows/:Sid`,
+    operationId: "FetchWorkflow",
+    handler(ctx) {
+      const w = ws(ctx);
+      return { body: renderWorkflow(ctx, w, ctx.store.routing.workflow(w, ctx.params.Sid!, ctx.path)) };
     },
   },
 

@@ -46,6 +46,8 @@ export interface WorkerFilter {
   /** Already interpreted: true = only available workers, false = only unavailable. */
   available?: boolean;
   targetWorkersExpression?: string;
+  /** A TaskQueue's target_workers (TaskQueueSid/TaskQueueName filters); null: no such queue, no worker. */
+  eligibleFor?: string | null;
 }
 
 /** A worker planted through the control API: no validation at all. */
@@ -147,8 +149,32 @@ export class Workers {
       const expr = compileExpression(filter.targetWorkersExpression);
       conds.push((w) => expr(expressionSubject(w, activities.get(w.activitySid))));
     }
+    if (filter.eligibleFor !== undefined) {
+      const queue = filter.eligibleFor === null ? () => false : compileExpression(filter.eligibleFor);
+      conds.push((w) => queue(expressionSubject(w, activities.get(w.activitySid))));
+    }
     const match = conds.length === 0 ? null : (w: WorkerRec) => conds.every((c) => c(w));
     return paginate(candidates, match, page);
+  }
+
+  /** How many workers a TaskQueue's target_workers picks (its total_eligible_workers). */
+  countEligible(ws: WorkspaceRec, targetWorkers: string): { eligible: number; available: number } {
+    const activities = new Map(ws.activities.map((a) => [a.sid, a]));
+    const expr = compileExpression(targetWorkers);
+    let eligible = 0;
+    let available = 0;
+    for (const w of ws.workers) {
+      const activity = activities.get(w.activitySid);
+      if (!expr(expressionSubject(w, activity))) continue;
+      eligible++;
+      if (activity?.available) available++;
+    }
+    return { eligible, available };
+  }
+
+  /** A worker's attributes as a TaskQueue's expression sees them (null: not a JSON object). */
+  attributesOf(w: WorkerRec): Record<string, unknown> | null {
+    return workerAttributes(w);
   }
 
   // -- writes -----------------------------------------------------------------

@@ -18,7 +18,7 @@
 /** A value an expression works with: JSON, or NULL for a missing key. */
 type Val = string | number | boolean | null | Val[] | { [k: string]: unknown } | typeof NULL;
 
-const NULL = Symbol("NULL");
+const NULL: unique symbol = Symbol("NULL");
 
 export class ExpressionError extends Error {
   constructor(
@@ -301,7 +301,7 @@ function lookup(term: Term, w: ExpressionWorker): Val {
   return cur as Val;
 }
 
-function same(a: Val, b: Val): boolean {
+function same(a: unknown, b: unknown): boolean {
   if (Array.isArray(a) || Array.isArray(b)) {
     return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, k) => same(x, b[k]!));
   }
@@ -309,7 +309,7 @@ function same(a: Val, b: Val): boolean {
 }
 
 /** Is `needle` (or, for a list, any of its items) among `hay` (a list, or one value)? */
-function among(needle: Val, hay: Val): boolean {
+function among(needle: unknown, hay: unknown): boolean {
   const items = Array.isArray(hay) ? hay : [hay];
   const wanted = Array.isArray(needle) ? needle : [needle];
   return wanted.some((x) => items.some((y) => same(x, y)));
@@ -338,8 +338,9 @@ function compare(op: Operator, a: Val, b: Val): boolean {
     case "NOT IN":
       return !among(a, b);
     case "HAS":
-      // The left side is the collection: `routing.skills HAS "spanish"`.
-      return among(b, a);
+      // The left side is the collection, the right side one value: `routing.skills HAS "spanish"`
+      // (a scalar on the left is a one-item collection).
+      return (Array.isArray(a) ? a : [a]).some((x) => same(x, b));
     case "CONTAINS": {
       // Substring: of a string, or of any string in a list.
       if (typeof b !== "string") return false;

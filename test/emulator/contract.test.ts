@@ -194,6 +194,9 @@ describe("responses validate against the operation's response schema", () => {
   let busyRes = "";
   let acts: Json[] = [];
   let chans: Json[] = [];
+  let everyone: Json = {};
+  let workflow: Json = {};
+  let spanish = "";
 
   beforeAll(async () => {
     emu = await startEmulator();
@@ -210,6 +213,9 @@ describe("responses validate against the operation's response schema", () => {
     emu.control.seedWorkers(Array.from({ length: 5 }, (_, i) => ({ friendlyName: `seed${i}` })));
     acts = (await call({ method: "GET", path: `${W}/Activities` })).body!.activities;
     chans = (await call({ method: "GET", path: `${W}/TaskChannels` })).body!.channels;
+    everyone = (await call({ method: "GET", path: `${W}/TaskQueues` })).body!.task_queues[0];
+    workflow = (await call({ method: "GET", path: `${W}/Workflows` })).body!.workflows[0];
+    spanish = (await call({ method: "POST", path: `${W}/TaskQueues`, form: { FriendlyName: "Spanish", TargetWorkers: 'skills HAS "es"' } })).body!.sid;
   });
   afterAll(() => emu.close());
 
@@ -243,6 +249,17 @@ describe("responses validate against the operation's response schema", () => {
       { route: `GET ${R}/Events`, method: "GET", path: `${W}/Events?EventType=worker.created&PageSize=1`, expect: 200 },
       { route: `GET ${R}/Events`, method: "GET", path: `${W}/Events?WorkerSid=${wk}&StartDate=${encodeURIComponent(new Date(Date.now() - 3600_000).toISOString())}`, expect: 200 },
       { route: `GET ${R}/Events/:Sid`, method: "GET", path: `${W}/Events/${ev}`, expect: 200 },
+      { route: `GET ${R}/Workers`, method: "GET", path: `${W}/Workers?TaskQueueSid=${everyone.sid}&TaskQueueName=Everyone`, expect: 200 },
+      { route: `GET ${R}/TaskQueues`, method: "GET", path: `${W}/TaskQueues?PageSize=1`, expect: 200 },
+      { route: `GET ${R}/TaskQueues`, method: "GET", path: `${W}/TaskQueues?WorkerSid=${wk}&EvaluateWorkerAttributes=${encodeURIComponent('{"skills":["a"]}')}`, expect: 200 },
+      { route: `POST ${R}/TaskQueues`, method: "POST", path: `${W}/TaskQueues`, form: { FriendlyName: "Sales", TargetWorkers: "routing.skills HAS 'sales'", MaxReservedWorkers: "2", TaskOrder: "LIFO", ReservationActivitySid: acts[1]!.sid, AssignmentActivitySid: acts[2]!.sid }, expect: 201 },
+      { route: `POST ${R}/TaskQueues`, method: "POST", path: `${W}/TaskQueues`, form: { FriendlyName: "Broken", TargetWorkers: "skills HAS" }, expect: 400 },
+      { route: `GET ${R}/TaskQueues/:Sid`, method: "GET", path: `${W}/TaskQueues/${everyone.sid}`, expect: 200 },
+      { route: `POST ${R}/TaskQueues/:Sid`, method: "POST", path: `${W}/TaskQueues/${spanish}`, form: { TargetWorkers: "routing.skills HAS 'es'", FriendlyName: "Spanish Support" }, expect: 200 },
+      { route: `DELETE ${R}/TaskQueues/:Sid`, method: "DELETE", path: `${W}/TaskQueues/${spanish}`, expect: 204 },
+      { route: `GET ${R}/TaskQueues/Statistics`, method: "GET", path: `${W}/TaskQueues/Statistics?Minutes=60`, expect: 200 },
+      { route: `GET ${R}/Workflows`, method: "GET", path: `${W}/Workflows?FriendlyName=${encodeURIComponent("Assign to Anyone")}`, expect: 200 },
+      { route: `GET ${R}/Workflows/:Sid`, method: "GET", path: `${W}/Workflows/${workflow.sid}`, expect: 200 },
       { route: "GET /v1/Configuration", method: "GET", path: "/v1/Configuration", expect: 200 },
       { route: "GET /v1/Configuration", method: "GET", path: "/v1/Configuration?UiVersion=2.0", expect: 200 },
       { route: "POST /v1/Configuration", method: "POST", path: "/v1/Configuration", json: { ui_language: "pt" }, expect: 200 },
@@ -263,6 +280,8 @@ describe("responses validate against the operation's response schema", () => {
       expect(emu.control.counters().byRoute[s.route], `${s.method} ${s.path} did not hit ${s.route}`).toBe(before + 1);
       if (s.expect === 204) {
         expect(res.body).toBeUndefined();
+      } else if (s.expect >= 400) {
+        expect(res.body).toMatchObject({ status: s.expect, code: 20001 });
       } else {
         expect(res.headers.get("content-type")).toMatch(/^application\/json/);
         const [method, url] = s.route.split(" ") as [string, string];
