@@ -17,7 +17,7 @@
 // numbering for both files of a scenario), the emulator's port, temp/repo paths,
 // timestamps, the provider UUID and durations are fixed, the serialized
 // dynamic-provider source and source positions are dropped.
-// After capturing, regenerate the goldens: UPDATE_GOLDENS=1 npx vitest run test/unit/report.test.ts
+// After capturing, regenerate the goldens: UPDATE_GOLDENS=1 npx vitest run test/report/report.test.ts
 import { mkdirSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runDoctor } from "../../src/cli/commands/doctor";
-import { captureIO, emulatorEnv, seededEmulator, type Seeded } from "./harness";
+import { captureIO, emulatorEnv, seededEmulator, type Seeded } from "../../testing/brownfield-harness";
 
 let s: Seeded;
 const tmp = mkdtempSync(path.join(tmpdir(), "flex-roster-doctor-"));

@@ -13,7 +13,7 @@ import { desiredWorker } from "../../src/flex/worker-model";
 import { WorkerProvider } from "../../src/provider/worker-impl";
 import { loadRoster } from "../../src/roster";
 import { emulatorTaskRouter } from "../../testing/emulator-client";
-import { captureIO, emulatorEnv, seededEmulator, type Seeded } from "./harness";
+import { captureIO, emulatorEnv, seededEmulator, type Seeded } from "../../testing/brownfield-harness";
 
 let s: Seeded;
 const tmp = mkdtempSync(path.join(tmpdir(), "flex-roster-import-"));

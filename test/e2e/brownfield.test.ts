@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runDoctor } from "../../src/cli/commands/doctor";
 import { runImport } from "../../src/cli/commands/import";
-import { captureIO, emulatorEnv, seededEmulator, type Seeded } from "../brownfield/harness";
+import { captureIO, emulatorEnv, seededEmulator, type Seeded } from "../../testing/brownfield-harness";
 import { createFlexStack, STACK, type FlexStack } from "../../testing/flex-stack";
 import { baseEnv, describeRun, ensurePulumi, ENSURE_PULUMI_TIMEOUT_MS } from "../../testing/pulumi-cli";
 

@@ -12,7 +12,7 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runImport } from "../../src/cli/commands/import";
 import { reportFromPreviewJson } from "../../src/report";
-import { captureIO, emulatorEnv } from "../brownfield/harness";
+import { captureIO, emulatorEnv } from "../../testing/brownfield-harness";
 import { createFlexStack, type FlexStack } from "../../testing/flex-stack";
 import { signedInWorker } from "../../testing/flex-workers";
 import { ensurePulumi, ENSURE_PULUMI_TIMEOUT_MS } from "../../testing/pulumi-cli";

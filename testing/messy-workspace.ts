@@ -3,11 +3,11 @@
 // which doctor findings it must produce and what import must do with it, so
 // the tests can assert exact sets.
 
-import type { SeedWorkerSpec } from "../../emulator";
-import type { FindingCode } from "../../src/brownfield/audit";
-import type { Plan } from "../../src/brownfield/roster-gen";
-import { flexIdentity } from "../../src/flex/identity";
-import { signedInAttributes } from "../../testing/flex-workers";
+import type { SeedWorkerSpec } from "../emulator";
+import type { FindingCode } from "../src/brownfield/audit";
+import type { Plan } from "../src/brownfield/roster-gen";
+import { flexIdentity } from "../src/flex/identity";
+import { signedInAttributes } from "./flex-workers";
 
 export interface Planted {
   spec: SeedWorkerSpec;

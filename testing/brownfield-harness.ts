@@ -1,7 +1,7 @@
 // Emulator + seeded messy workspace + in-process command runs for brownfield tests.
 
-import { startEmulator, type Emulator } from "../../emulator";
-import { recordingContext, type RecordingContext } from "../../testing/cli-context";
+import { startEmulator, type Emulator } from "../emulator";
+import { recordingContext, type RecordingContext } from "./cli-context";
 import { messyWorkspace, type Planted } from "./messy-workspace";
 
 export interface Seeded {

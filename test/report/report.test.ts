@@ -6,7 +6,7 @@
 //   test/fixtures/preview/<scenario>.summary.json  the --summary-json document
 //   test/fixtures/preview/<scenario>.drift.md      the drift-gate report (some scenarios)
 //
-// Regenerate the goldens after a deliberate change: UPDATE_GOLDENS=1 npx vitest run test/unit/report.test.ts
+// Regenerate the goldens after a deliberate change: UPDATE_GOLDENS=1 npx vitest run test/report/report.test.ts
 // (then read the diff). The per-scenario expectations below do not come from the goldens.
 
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
