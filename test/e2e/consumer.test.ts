@@ -1,5 +1,8 @@
-// flex-roster as an npm package: `npm pack`, a Pulumi project of its own that
-// installs only the tarball (plus @pulumi/pulumi and twilio) from the local npm
+// flex-roster as an npm package, installed the two ways a team can: from the
+// `npm pack` tarball, and from the Git repository (a `git+file://` URL of this
+// checkout's HEAD, for which npm clones, installs devDependencies and runs
+// `prepare` to build dist/). Each route gets a Pulumi project of its own that
+// installs only flex-roster (plus @pulumi/pulumi and twilio) from the local npm
 // cache, ten lines of TypeScript using FlexRoster, then up, an out-of-band
 // corruption, the replacement in preview, the repair, and the packaged CLI
 // (npx flex-roster doctor / report) run from inside that project.
@@ -38,7 +41,6 @@ const pin = (name: string) => repoPackage.devDependencies[name] as string;
 
 let sandbox: PulumiSandbox;
 let emulator: Emulator;
-let tarball: string;
 let env: Record<string, string>;
 
 const sh = (cmd: string, args: string[], timeoutMs = 5 * 60_000) => runCommand(cmd, args, { cwd: sandbox.dir, env, timeoutMs });
@@ -54,7 +56,23 @@ async function pulumiOk(args: string[]) {
   return r;
 }
 
-beforeAll(async () => {
+type Source = "the packed tarball" | "a git+file:// URL of HEAD";
+
+/** The dependency spec of flex-roster in the consumer's package.json. */
+async function flexRosterSpec(source: Source, scratch: string): Promise<string> {
+  if (source === "a git+file:// URL of HEAD") {
+    const head = await runCommand("git", ["rev-parse", "HEAD"], { cwd: REPO_ROOT });
+    if (head.code !== 0) throw new Error(describeRun("git rev-parse HEAD", head));
+    return `git+file://${REPO_ROOT}#${head.stdout.trim()}`;
+  }
+  const packDir = path.join(scratch, "pack");
+  await mkdir(packDir);
+  const pack = await runCommand("npm", ["pack", "--json", "--pack-destination", packDir], { cwd: REPO_ROOT, timeoutMs: 5 * 60_000 });
+  if (pack.code !== 0) throw new Error(describeRun("npm pack", pack));
+  return `file:${path.join(packDir, JSON.parse(pack.stdout.slice(pack.stdout.indexOf("[")))[0].filename)}`;
+}
+
+async function setUpConsumer(source: Source) {
   const pulumiDir = await ensurePulumi();
   emulator = await startEmulator();
   // No "flex-roster" in the path: Pulumi then stores the exported name (see src/provider/entry.ts).
@@ -64,11 +82,7 @@ beforeAll(async () => {
   // The packaged CLI finds `pulumi` on PATH, as in any user's project.
   env = { ...sandbox.env, PATH: `${pulumiDir}:${process.env.PATH}`, PULUMI_SKIP_UPDATE_CHECK: "true" };
 
-  const packDir = path.join(path.dirname(sandbox.dir), "pack");
-  await mkdir(packDir);
-  const pack = await runCommand("npm", ["pack", "--json", "--pack-destination", packDir], { cwd: REPO_ROOT, timeoutMs: 5 * 60_000 });
-  if (pack.code !== 0) throw new Error(describeRun("npm pack", pack));
-  tarball = path.join(packDir, JSON.parse(pack.stdout.slice(pack.stdout.indexOf("[")))[0].filename);
+  const flexRoster = await flexRosterSpec(source, path.dirname(sandbox.dir));
 
   const files: Record<string, string> = {
     // refresh: always, as the README asks, so every preview reads live Flex first.
@@ -78,7 +92,7 @@ beforeAll(async () => {
         name: "support-roster",
         private: true,
         main: "index.ts",
-        dependencies: { "flex-roster": `file:${tarball}`, "@pulumi/pulumi": pin("@pulumi/pulumi"), twilio: pin("twilio") },
+        dependencies: { "flex-roster": flexRoster, "@pulumi/pulumi": pin("@pulumi/pulumi"), twilio: pin("twilio") },
         devDependencies: { typescript: pin("typescript"), "ts-node": pin("ts-node"), "@types/node": pin("@types/node") },
       },
       null,
@@ -92,7 +106,8 @@ beforeAll(async () => {
   // From the local npm cache. `npm ci` of this repository caches every tarball but not
   // the registry's package documents that resolving a new project needs; only when
   // those are missing does npm fall back to asking the registry (once per machine).
-  const install = ["install", "--no-audit", "--no-fund", "--ignore-scripts"];
+  // The tarball needs no scripts; from Git, npm must run flex-roster's `prepare` (as for any user).
+  const install = ["install", "--no-audit", "--no-fund", ...(source === "the packed tarball" ? ["--ignore-scripts"] : [])];
   const offline = await sh("npm", [...install, "--offline"], 10 * 60_000);
   if (offline.code !== 0) await ok("npm", [...install, "--prefer-offline"], 10 * 60_000);
 
@@ -101,14 +116,17 @@ beforeAll(async () => {
   await pulumiOk(["config", "set", "flex-roster:apiBaseUrl", emulator.url]);
   await pulumiOk(["config", "set", "twilio:accountSid", emulator.accountSid]);
   await pulumiOk(["config", "set", "--secret", "twilio:authToken", emulator.authToken]);
-}, ENSURE_PULUMI_TIMEOUT_MS);
+}
 
-afterAll(async () => {
-  await emulator?.close();
-  await sandbox?.cleanup();
-});
+const SOURCES: Source[] = ["the packed tarball", "a git+file:// URL of HEAD"];
 
-describe("a consumer project that installs only the packed tarball", { timeout: 600_000 }, () => {
+describe.each(SOURCES)("a consumer project that installs flex-roster from %s", { timeout: 600_000 }, (source) => {
+  beforeAll(() => setUpConsumer(source), ENSURE_PULUMI_TIMEOUT_MS);
+  afterAll(async () => {
+    await emulator?.close();
+    await sandbox?.cleanup();
+  });
+
   it("the package holds compiled JS and declarations, and needs neither tsx nor the TypeScript sources", () => {
     const pkg = path.join(sandbox.dir, "node_modules", "flex-roster");
     for (const f of ["dist/index.js", "dist/index.d.ts", "dist/provider/entry.js", "dist/cli/main.js", "bin/flex-roster"]) {
@@ -117,6 +135,14 @@ describe("a consumer project that installs only the packed tarball", { timeout: 
     expect(existsSync(path.join(pkg, "src"))).toBe(false);
     expect(existsSync(path.join(sandbox.dir, "node_modules", "tsx"))).toBe(false);
     expect(existsSync(path.join(sandbox.dir, "node_modules", "@flex-roster", "provider-shim"))).toBe(false);
+  });
+
+  it("require(\"flex-roster\") gives the component, and npx runs the packaged CLI", async () => {
+    const api = await sh("node", ["-p", 'typeof require("flex-roster").FlexRoster']);
+    expect(api.stdout.trim(), describeRun("node", api)).toBe("function");
+    const help = await sh("npx", ["--no-install", "flex-roster", "--help"]);
+    expect(help.code, describeRun("npx flex-roster --help", help)).toBe(0);
+    expect(help.stdout).toContain("Usage: flex-roster");
   });
 
   it("the provider entry resolves by its exported name and by its file path (the name Pulumi falls back to)", async () => {
