@@ -1,32 +1,22 @@
 import { describe, expect, it } from "vitest";
 import { canonicalAttributes, managedAttributes } from "../../src/flex/attributes";
 import { classify, corruptionWarning } from "../../src/flex/drift";
-import { contactUriFor, flexIdentity } from "../../src/flex/identity";
 import type { AgentSpec } from "../../src/flex/types";
+import { agent, channels } from "../../testing/agent-spec";
 import { channelSpec, channelState, desiredWorker, parseAttributes, projectLive, type LiveChannelRecord } from "../../src/flex/worker-model";
 
-function agent(over: Partial<AgentSpec> = {}): AgentSpec {
-  const email = over.email ?? "bob@acme.com";
-  const identity = over.identity ?? flexIdentity(email);
-  return {
-    email,
-    identity,
-    contactUri: contactUriFor(identity),
-    fullName: "Bob Builder",
-    roles: ["agent", "supervisor"],
-    skills: ["sales", "support"],
-    levels: { support: 3 },
-    channels: { chat: { capacity: 3, available: true }, voice: { capacity: 1, available: true } },
-    attributes: { team: "emea" },
-    ownAllAttributes: false,
-    protect: false,
-    line: 1,
-    ...over,
-  };
-}
+/** Bob as these cases assert on him; a case changes one thing. */
+const BOB: Partial<AgentSpec> = {
+  fullName: "Bob Builder",
+  roles: ["agent", "supervisor"],
+  skills: ["sales", "support"],
+  levels: { support: 3 },
+  channels: channels({ chat: 3, voice: 1 }),
+  attributes: { team: "emea" },
+};
 
 const WS = "Flex Task Assignment";
-const desired = desiredWorker(WS, agent());
+const desired = desiredWorker(WS, agent(BOB));
 const healthyAttrs = {
   contact_uri: "client:bob_40acme_2Ecom",
   email: "bob@acme.com",
@@ -140,7 +130,7 @@ describe("classify", () => {
   });
 
   it("ownAllAttributes flags unmanaged live keys for removal, but not Flex's Teams/Insights keys", () => {
-    const owning = desiredWorker(WS, agent({ ownAllAttributes: true }));
+    const owning = desiredWorker(WS, agent({ ...BOB, ownAllAttributes: true }));
     const attrs = { ...healthyAttrs, legacy_flag: true, team_sid: "x", public_identity: "Bob" };
     const l = projectLive(owning, { sid: "WK", workspaceSid: "WS", friendlyName: "bob_40acme_2Ecom", attributes: JSON.stringify(attrs) }, healthyChannels);
     const d = classify(owning, l);
@@ -182,14 +172,14 @@ describe("attributes", () => {
   });
 
   it("owning the whole object drops unmanaged keys but keeps Flex's Teams/Insights keys unless the roster names them", () => {
-    const owning = desiredWorker(WS, agent({ ownAllAttributes: true }));
+    const owning = desiredWorker(WS, agent({ ...BOB, ownAllAttributes: true }));
     const liveAttrs = { image_url: "u", legacy: 1, team_sid: "T1", manager: "m", department_name: "d", team: "old" };
     const out = canonicalAttributes(owning, liveAttrs);
     expect(Object.keys(out).sort()).toEqual(
       ["contact_uri", "email", "full_name", "roles", "routing", "team", "image_url", "team_sid", "manager", "department_name"].sort(),
     );
     expect(out.team).toBe("emea");
-    const naming = desiredWorker(WS, agent({ ownAllAttributes: true, attributes: { team: "emea", location: "Lisbon" } }));
+    const naming = desiredWorker(WS, agent({ ...BOB, ownAllAttributes: true, attributes: { team: "emea", location: "Lisbon" } }));
     expect(canonicalAttributes(naming, { location: "Porto" }).location).toBe("Lisbon");
   });
 
@@ -226,7 +216,7 @@ describe("channel state (short form kept in Pulumi state)", () => {
 
 // Living alongside Flex: what other writers own is information, not drift.
 describe("classify alongside Flex (SSO, first sign-in, disabled skills, repair policy)", () => {
-  const as = (over: Partial<AgentSpec>) => desiredWorker(WS, agent(over));
+  const as = (over: Partial<AgentSpec>) => desiredWorker(WS, agent({ ...BOB, ...over }));
   const liveFor = (want: ReturnType<typeof as>, attrs: unknown, friendlyName = "bob_40acme_2Ecom") =>
     projectLive(want, { sid: "WK", workspaceSid: "WS", friendlyName, attributes: typeof attrs === "string" ? attrs : JSON.stringify(attrs) }, healthyChannels);
   const { contact_uri: _c, ...noContact } = healthyAttrs;

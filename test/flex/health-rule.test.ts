@@ -16,6 +16,7 @@ import { changeReasons, REASON_FOR_RULE } from "../../src/report/reasons";
 import { classify, reasonsOf, type ChangeCode, type CorruptionCode, type Drift, type DriftKind, type HealthCode } from "../../src/flex/drift";
 import { contactUriFor, flexIdentity } from "../../src/flex/identity";
 import type { AgentSpec } from "../../src/flex/types";
+import { agent, channels } from "../../testing/agent-spec";
 import { desiredWorker, projectLive, type WorkerInputs } from "../../src/flex/worker-model";
 import { WorkerProvider } from "../../src/provider/worker-impl";
 import { emulatorTaskRouter } from "../../testing/emulator-client";
@@ -25,23 +26,16 @@ const WS = "Flex Task Assignment";
 const EMAIL = "bob@acme.com";
 const ID = flexIdentity(EMAIL);
 
-function agent(over: Partial<AgentSpec> = {}): AgentSpec {
-  return {
-    email: EMAIL,
-    identity: ID,
-    contactUri: contactUriFor(ID),
-    fullName: "Bob Builder",
-    roles: ["agent"],
-    skills: ["sales", "support"],
-    levels: { support: 3 },
-    channels: { chat: { capacity: 2, available: true }, voice: { capacity: 1, available: true } },
-    attributes: { team: "emea" },
-    ownAllAttributes: false,
-    protect: false,
-    line: 3,
-    ...over,
-  };
-}
+/** Bob as the cases assert on him; a case changes one thing. */
+const BOB: Partial<AgentSpec> = {
+  email: EMAIL,
+  fullName: "Bob Builder",
+  skills: ["sales", "support"],
+  levels: { support: 3 },
+  channels: channels({ chat: 2, voice: 1 }),
+  attributes: { team: "emea" },
+  line: 3,
+};
 
 /** The worker Flex has when everything is right; cases change one thing. */
 const canonical = {
@@ -166,7 +160,7 @@ const OP: Record<DriftKind, string> = { "in-sync": "same", update: "update", rep
 
 describe("the health rule and its four consumers agree", () => {
   it.each(cases.map((c) => [c.name, c] as const))("%s", async (_name, c) => {
-    const spec = agent(c.agent);
+    const spec = agent({ ...BOB, ...c.agent });
     const want = desiredWorker(WS, spec);
     const tr = emulatorTaskRouter(emu, { maxRetries: 1 });
     const [sid] = c.live ? emu.control.seedWorkers([c.live]) : ["WK" + "0".repeat(32)];
@@ -239,8 +233,8 @@ describe("a roster setting that changes", () => {
     ["contactUriByFlex", { contactUriOnCreate: "leave-to-flex" }],
     ["ownAllAttributes", { ownAllAttributes: true }],
   ] as const)("%s: the rule, the provider's diff and the report all plan an update", async (key, over) => {
-    const before = desiredWorker(WS, agent());
-    const after = desiredWorker(WS, agent(over as Partial<AgentSpec>));
+    const before = desiredWorker(WS, agent(BOB));
+    const after = desiredWorker(WS, agent({ ...BOB, ...(over as Partial<AgentSpec>) }));
     const rule = classify(after, before);
     expect([rule.kind, rule.changes.map((f) => [f.code, f.key])]).toEqual(["update", [["setting", key]]]);
     const diff = await new WorkerProvider(emulatorTaskRouter(emu)).diff("WK1", before, after);

@@ -9,8 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { startEmulator, type Emulator } from "../../emulator";
-import { contactUriFor, flexIdentity } from "../../src/flex/identity";
 import type { AgentSpec } from "../../src/flex/types";
+import { agent, channels } from "../../testing/agent-spec";
 import { desiredWorker, type WorkerInputs } from "../../src/flex/worker-model";
 import { WorkerProvider } from "../../src/provider/worker-impl";
 import { TaskRouter } from "../../src/twilio/taskrouter";
@@ -19,28 +19,17 @@ let emu: Emulator;
 let tr: TaskRouter;
 let provider: WorkerProvider;
 
-function agent(email: string, over: Partial<AgentSpec> = {}): AgentSpec {
-  const identity = flexIdentity(email);
-  return {
-    email,
-    identity,
-    contactUri: contactUriFor(identity),
-    fullName: "Bob",
-    roles: ["agent"],
-    skills: ["support"],
-    levels: { support: 2 },
-    channels: { chat: { capacity: 2, available: true } },
-    attributes: {},
-    ownAllAttributes: false,
-    protect: false,
-    line: 1,
-    ...over,
-  };
-}
+/** The agents these cases assert on; a case changes one thing. */
+const AGENT: Partial<AgentSpec> = {
+  fullName: "Bob",
+  skills: ["support"],
+  levels: { support: 2 },
+  channels: channels({ chat: 2 }),
+};
 
 /** `ws: null`: a roster without workspace. */
 const desired = (email: string, over: Partial<AgentSpec> = {}, ws: string | null = "Flex Task Assignment") =>
-  desiredWorker(ws ?? undefined, agent(email, over));
+  desiredWorker(ws ?? undefined, agent({ ...AGENT, email, ...over }));
 const workers = () => tr.client.twilio.taskrouter.v1.workspaces(emu.workspaceSid).workers;
 const attrsOf = async (sid: string) => JSON.parse((await workers()(sid).fetch()).attributes);
 

@@ -4,8 +4,8 @@
 import { emulatorTaskRouter } from "../../testing/emulator-client";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { Emulator } from "../../emulator";
-import { contactUriFor, flexIdentity } from "../../src/flex/identity";
 import type { AgentSpec } from "../../src/flex/types";
+import { agent, channels } from "../../testing/agent-spec";
 import { desiredWorker, type WorkerInputs, type WorkerOutputs } from "../../src/flex/worker-model";
 import { toInputs, WorkerProvider } from "../../src/provider/worker-impl";
 import twilio from "twilio";
@@ -18,26 +18,15 @@ let emu: Emulator;
 let tr: TaskRouter;
 let provider: WorkerProvider;
 
-function agent(email: string, over: Partial<AgentSpec> = {}): AgentSpec {
-  const identity = flexIdentity(email);
-  return {
-    email,
-    identity,
-    contactUri: contactUriFor(identity),
-    fullName: email.split("@")[0],
-    roles: ["agent"],
-    skills: ["support"],
-    levels: { support: 2 },
-    channels: { chat: { capacity: 2, available: true }, voice: { capacity: 1, available: true } },
-    attributes: { team: "emea" },
-    ownAllAttributes: false,
-    protect: false,
-    line: 1,
-    ...over,
-  };
-}
+/** The agents these cases assert on; a case changes one thing. */
+const AGENT: Partial<AgentSpec> = {
+  skills: ["support"],
+  levels: { support: 2 },
+  channels: channels({ chat: 2, voice: 1 }),
+  attributes: { team: "emea" },
+};
 
-const desired = (email: string, over: Partial<AgentSpec> = {}) => desiredWorker("Flex Task Assignment", agent(email, over));
+const desired = (email: string, over: Partial<AgentSpec> = {}) => desiredWorker("Flex Task Assignment", agent({ ...AGENT, email, fullName: email.split("@")[0], ...over }));
 const workers = () => tr.client.twilio.taskrouter.v1.workspaces(emu.workspaceSid).workers;
 const attrsOf = async (sid: string) => JSON.parse((await workers()(sid).fetch()).attributes);
 

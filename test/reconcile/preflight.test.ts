@@ -5,7 +5,7 @@
 
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startEmulator, type Emulator } from "../../emulator";
-import { contactUriFor, flexIdentity } from "../../src/flex/identity";
+import { agent, channels } from "../../testing/agent-spec";
 import { desiredWorker, type WorkerInputs } from "../../src/flex/worker-model";
 import { WorkerProvider } from "../../src/provider/worker-impl";
 import { createClient } from "../../src/twilio/client";
@@ -14,22 +14,8 @@ import { TaskRouter } from "../../src/twilio/taskrouter";
 
 let emu: Emulator;
 
-function inputs(email: string, channels: Record<string, number>, workspace = "Flex Task Assignment"): WorkerInputs {
-  const identity = flexIdentity(email);
-  return desiredWorker(workspace, {
-    email,
-    identity,
-    contactUri: contactUriFor(identity),
-    fullName: email,
-    roles: ["agent"],
-    skills: [],
-    levels: {},
-    channels: Object.fromEntries(Object.entries(channels).map(([k, v]) => [k, { capacity: v, available: true }])),
-    attributes: {},
-    ownAllAttributes: false,
-    protect: false,
-    line: 1,
-  });
+function inputs(email: string, capacities: Record<string, number>, workspace = "Flex Task Assignment"): WorkerInputs {
+  return desiredWorker(workspace, agent({ email, channels: channels(capacities) }));
 }
 
 function providerWith(config: Record<string, string>, env: NodeJS.ProcessEnv = {}): WorkerProvider {

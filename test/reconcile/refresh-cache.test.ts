@@ -6,7 +6,7 @@
 import { emulatorTaskRouter } from "../../testing/emulator-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type Emulator } from "../../emulator";
-import { contactUriFor, flexIdentity } from "../../src/flex/identity";
+import { agent, channels } from "../../testing/agent-spec";
 import { desiredWorker, type WorkerOutputs } from "../../src/flex/worker-model";
 import { SETTLE_MS, SNAPSHOT_IDLE_MS, settledDateUpdated, WorkerIndex } from "../../src/reconcile/refresh-cache";
 import { WorkerProvider } from "../../src/provider/worker-impl";
@@ -92,23 +92,8 @@ describe("read() with the fast path, against the emulator", () => {
     return { tr, provider: new WorkerProvider(tr) };
   };
   const emails = ["a@acme.com", "b@acme.com", "c@acme.com", "d@acme.com", "e@acme.com", "f@acme.com"];
-  const desired = (email: string) => {
-    const identity = flexIdentity(email);
-    return desiredWorker("Flex Task Assignment", {
-      email,
-      identity,
-      contactUri: contactUriFor(identity),
-      fullName: email,
-      roles: ["agent"],
-      skills: ["support"],
-      levels: {},
-      channels: { chat: { capacity: 2, available: true }, voice: { capacity: 1, available: true } },
-      attributes: {},
-      ownAllAttributes: false,
-      protect: false,
-      line: 1,
-    });
-  };
+  const desired = (email: string) =>
+    desiredWorker("Flex Task Assignment", agent({ email, skills: ["support"], channels: channels({ chat: 2, voice: 1 }) }));
 
   beforeAll(async () => {
     emu = await startEmulator();
