@@ -67,6 +67,11 @@ export interface EmulatorControl {
   ageEvents(ms: number, opts?: WorkspaceRef): { agedMs: number };
   /** Insert workers in bulk, bypassing validation (and the event log). Returns their SIDs in order. */
   seedWorkers(specs: readonly SeedWorkerSpec[], opts?: WorkspaceRef): string[];
+  /**
+   * Plant a TaskQueue without validating its target_workers: an expression
+   * TaskRouter holds that a client's parser may not know. Returns its SID.
+   */
+  seedTaskQueue(spec: { friendlyName: string; targetWorkers: string }, opts?: WorkspaceRef): string;
   /** Deep copy of the whole state (the same JSON as the --state file). */
   dump(): StoreSnapshot;
   options(): EmulatorOptionsState;
@@ -149,6 +154,12 @@ export function createControlApi(
     seedWorkers(specs, opts) {
       if (!Array.isArray(specs)) throw Errors.badRequest("seed body must be an array of workers");
       return store.workers.seed(workspace(opts), specs).map((w) => w.sid);
+    },
+    seedTaskQueue(spec, opts) {
+      if (!spec || typeof spec.friendlyName !== "string" || typeof spec.targetWorkers !== "string") {
+        throw Errors.badRequest("a seeded TaskQueue needs friendlyName and targetWorkers (strings)");
+      }
+      return store.routing.seedQueue(workspace(opts), spec).sid;
     },
     dump: () => structuredClone(snapshotOf(store)),
     options: () => ({ ...store.options }),

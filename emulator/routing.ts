@@ -7,7 +7,7 @@
  */
 
 import { Errors, orNotFound } from "./errors";
-import { compileExpression } from "./expression";
+import { compileExpression, type CompiledExpression } from "./expression";
 import { paginate, type PageRequest, type PageResult } from "./paging";
 import { lower, now, requireFriendlyName, type StoreContext, type TaskQueueRec, type WorkflowRec, type WorkspaceRec } from "./records";
 import { isSid, newSid } from "./sids";
@@ -88,7 +88,7 @@ export class Routing {
     if (filter.workerAttributes === "none") conds.push(() => false);
     for (const a of [attrs, filter.workerAttributes]) {
       if (a === undefined || a === "none") continue;
-      conds.push((q) => compileExpression(q.targetWorkers)({ sid: "", friendly_name: "", activity_sid: "", activity_name: "", attributes: a }));
+      conds.push((q) => eligibility(q.targetWorkers)({ sid: "", friendly_name: "", activity_sid: "", activity_name: "", attributes: a }));
     }
     return paginate(queues(ws), conds.length === 0 ? null : (q) => conds.every((c) => c(q)), page);
   }
@@ -120,6 +120,13 @@ export class Routing {
     this.apply(ws, q, input);
     queues(ws).push(q);
     if (notify) this.ctx.changed();
+    return q;
+  }
+
+  /** A queue planted as given: its target_workers is not validated (control API). */
+  seedQueue(ws: WorkspaceRec, spec: { friendlyName: string; targetWorkers: string }): TaskQueueRec {
+    const q = this.createQueue(ws, { friendlyName: spec.friendlyName });
+    q.targetWorkers = spec.targetWorkers;
     return q;
   }
 
@@ -175,6 +182,18 @@ export class Routing {
     if (input.taskOrder !== undefined) q.taskOrder = input.taskOrder as "FIFO" | "LIFO";
     if (input.reservationActivitySid !== undefined) q.reservationActivitySid = input.reservationActivitySid;
     if (input.assignmentActivitySid !== undefined) q.assignmentActivitySid = input.assignmentActivitySid;
+  }
+}
+
+/**
+ * A queue's expression as a worker filter. One that does not parse (only a
+ * seeded queue can hold one) picks no worker.
+ */
+export function eligibility(targetWorkers: string): CompiledExpression {
+  try {
+    return compileExpression(targetWorkers);
+  } catch {
+    return () => false;
   }
 }
 

@@ -275,6 +275,9 @@ function registerControlRoutes(
     const sids = api.seedWorkers(specs as never, wsRef(req));
     return reply.code(201).send({ created: sids.length, sids });
   };
+  app.post(`${P}/workspaces/:ws/task-queues/seed`, async (req, reply) =>
+    reply.code(201).send({ sid: api.seedTaskQueue(obj(req.body) as never, wsRef(req)) }),
+  );
   app.post(`${P}/workspaces/:ws/workers::seed`, seed);
   app.post(`${P}/workspaces/:ws/workers/seed`, seed);
 

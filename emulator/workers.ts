@@ -8,6 +8,7 @@ import type { Catalogue } from "./catalogue";
 import { Errors, orNotFound } from "./errors";
 import { EventLog, type Actor } from "./events";
 import { compileExpression, type ExpressionSubject } from "./expression";
+import { eligibility } from "./routing";
 import { lowerBound, paginate, type PageRequest, type PageResult } from "./paging";
 import {
   lower,
@@ -150,7 +151,7 @@ export class Workers {
       conds.push((w) => expr(expressionSubject(w, activities.get(w.activitySid))));
     }
     if (filter.eligibleFor !== undefined) {
-      const queue = filter.eligibleFor === null ? () => false : compileExpression(filter.eligibleFor);
+      const queue = filter.eligibleFor === null ? () => false : eligibility(filter.eligibleFor);
       conds.push((w) => queue(expressionSubject(w, activities.get(w.activitySid))));
     }
     const match = conds.length === 0 ? null : (w: WorkerRec) => conds.every((c) => c(w));
@@ -160,7 +161,7 @@ export class Workers {
   /** How many workers a TaskQueue's target_workers picks (its total_eligible_workers). */
   countEligible(ws: WorkspaceRec, targetWorkers: string): { eligible: number; available: number } {
     const activities = new Map(ws.activities.map((a) => [a.sid, a]));
-    const expr = compileExpression(targetWorkers);
+    const expr = eligibility(targetWorkers);
     let eligible = 0;
     let available = 0;
     for (const w of ws.workers) {

@@ -383,6 +383,6 @@ export function tryParseRoutingExpression(source: string): { expression: Routing
     return { expression: parseRoutingExpression(source) };
   } catch (err) {
     if (!(err instanceof ExpressionError)) throw err;
-    return { error: `${err.message} (at character ${err.offset + 1})` };
+    return { error: `${err.message} (${err.offset >= source.length ? "at the end" : `at character ${err.offset + 1}`})` };
   }
 }

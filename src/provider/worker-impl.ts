@@ -12,6 +12,7 @@ import { WorkerCheck } from "../reconcile/check";
 import { FlexFacts } from "../reconcile/flex-facts";
 import { Notices } from "../reconcile/notices";
 import { Reconciler } from "../reconcile/reconciler";
+import { ROUTING_IMPACT_ENV, ROUTING_IMPACT_KEY, RoutingFacts } from "../reconcile/routing-facts";
 import type { StoredWorker } from "../reconcile/refresh-cache";
 import { TeamMoves } from "../roster/folder";
 import { createClient } from "../twilio/client";
@@ -27,6 +28,7 @@ export function toInputs(o: WorkerInputs): WorkerInputs {
 }
 
 const isOn = (v: string | undefined) => v === "true" || v === "1";
+const isOff = (v: string | undefined) => v === "false" || v === "0";
 
 /** Per provider process (one Pulumi run): settings come from configure (stack config) or the environment. */
 export class WorkerProvider implements pulumi.dynamic.ResourceProvider {
@@ -42,6 +44,13 @@ export class WorkerProvider implements pulumi.dynamic.ResourceProvider {
     notices: this.notices,
     config: (key) => this.lookup(key),
   });
+
+  /** The workspace's TaskQueues, read once per run: each changed agent's routing line. */
+  private readonly routing = new RoutingFacts(
+    () => this.taskRouter(),
+    this.notices,
+    () => !isOff(this.lookup(ROUTING_IMPACT_KEY)) && !isOff(process.env[ROUTING_IMPACT_ENV]),
+  );
 
   /** Roster folder split: which other team's file now lists a worker (src/roster/folder.ts). */
   private moves?: TeamMoves;
@@ -74,8 +83,22 @@ export class WorkerProvider implements pulumi.dynamic.ResourceProvider {
     return this.core;
   }
 
-  check(olds: Partial<WorkerInputs> | undefined, news: WorkerInputs): Promise<pulumi.dynamic.CheckResult> {
-    return this.checks.check(olds, news);
+  async check(olds: Partial<WorkerInputs> | undefined, news: WorkerInputs): Promise<pulumi.dynamic.CheckResult> {
+    const res = await this.checks.check(olds, news);
+    // A new agent: the queues it joins (an existing one's change is said by diff).
+    if (res.failures.length === 0 && (!olds || Object.keys(olds).length === 0)) await this.announceRouting(res.inputs, undefined);
+    return res;
+  }
+
+  private async announceRouting(news: WorkerInputs, live: (Partial<WorkerInputs> & { workspaceSid?: string }) | undefined): Promise<void> {
+    if (!news.workspace) return;
+    try {
+      const wsSid = live?.workspaceSid ?? (await this.taskRouter().resolveWorkspace(news.workspace)).sid;
+      await this.routing.announce(wsSid, news, live);
+    } catch (err) {
+      // Routing impact informs a review; it never fails a preview.
+      await this.notices.warn(`routing impact not shown: ${(err as Error).message}`);
+    }
   }
 
   async diff(_id: string, olds: WorkerInputs, news: WorkerInputs): Promise<pulumi.dynamic.DiffResult> {
@@ -94,6 +117,7 @@ export class WorkerProvider implements pulumi.dynamic.ResourceProvider {
     for (const n of drift.notes) await this.notices.info(notDriftMessage(news.email, n.message));
     const inPlace = inPlaceRepairWarning(news.email, drift);
     if (inPlace) await this.notices.warn(inPlace);
+    if (drift.kind !== "in-sync") await this.announceRouting(news, live);
     return {
       // A roster setting that changed is an update too (classify's "setting" reasons).
       changes: drift.kind !== "in-sync" || sameWorkspace,

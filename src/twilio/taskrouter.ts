@@ -4,6 +4,7 @@
 
 import type { WorkerInstance } from "twilio/lib/rest/taskrouter/v1/workspace/worker";
 import type { WorkerChannelInstance } from "twilio/lib/rest/taskrouter/v1/workspace/worker/workerChannel";
+import type { QueueDefinition } from "../flex/routing";
 import type { LiveChannelRecord, LiveWorkerRecord } from "../flex/worker-model";
 import type { FlexRosterClient } from "./client";
 import { isNotFound } from "./errors";
@@ -199,6 +200,46 @@ export class TaskRouter {
       yield page.instances.map(toRecord);
       page = (await page.nextPage()) as Page | undefined;
     }
+  }
+}
+
+/** Twilio's largest page: list calls below cost one request per 1,000 items. */
+const MAX_PAGE = 1000;
+
+export interface QueueWorker {
+  sid: string;
+  friendlyName: string;
+}
+
+/** The routing side of a workspace, read for routing impact (src/flex/routing.ts). */
+export class TaskRouterRouting {
+  constructor(private readonly tr: TaskRouter) {}
+
+  private ws(workspaceSid: string) {
+    return this.tr.client.twilio.taskrouter.v1.workspaces(workspaceSid);
+  }
+
+  /** Every TaskQueue with its target_workers expression. */
+  async queues(workspaceSid: string): Promise<QueueDefinition[]> {
+    const list = await this.ws(workspaceSid).taskQueues.list({ pageSize: MAX_PAGE });
+    return list.map((q) => ({ sid: q.sid, name: q.friendlyName, targetWorkers: q.targetWorkers ?? "" }));
+  }
+
+  /** Each queue's eligible workers as TaskRouter counts them (TaskQueues/Statistics: one call per 1,000 queues). */
+  async eligibleCounts(workspaceSid: string): Promise<Map<string, number>> {
+    const list = await this.ws(workspaceSid).taskQueues.statistics.list({ pageSize: MAX_PAGE });
+    const out = new Map<string, number>();
+    for (const s of list) {
+      const n = (s.realtime as { total_eligible_workers?: unknown } | null)?.total_eligible_workers;
+      if (typeof n === "number") out.set(s.taskQueueSid, n);
+    }
+    return out;
+  }
+
+  /** The workers TaskRouter itself says a queue picks (`Workers?TaskQueueSid=`): one call per 1,000 workers. */
+  async queueWorkers(workspaceSid: string, queueSid: string): Promise<QueueWorker[]> {
+    const list = await this.ws(workspaceSid).workers.list({ taskQueueSid: queueSid, pageSize: MAX_PAGE });
+    return list.map((w) => ({ sid: w.sid, friendlyName: w.friendlyName }));
   }
 }
 
