@@ -4,34 +4,17 @@
 
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Emulator } from "../../emulator";
-import { flexIdentity, contactUriFor } from "../../src/flex/identity";
-import type { AgentSpec } from "../../src/flex/types";
 import { desiredWorker, type WorkerOutputs } from "../../src/flex/worker-model";
 import { WorkerProvider } from "../../src/provider/worker-impl";
+import { agent, channels } from "../../testing/agent-spec";
 import { emulatorTaskRouter } from "../../testing/emulator-client";
 import { useEmulator } from "../../testing/emulator-fixture";
 
 let emu: Emulator;
 let warnings: string[];
 
-function agent(email: string, skills: string[], levels: Record<string, number> = {}): AgentSpec {
-  const identity = flexIdentity(email);
-  return {
-    email,
-    identity,
-    contactUri: contactUriFor(identity),
-    fullName: email.split("@")[0]!,
-    roles: ["agent"],
-    skills,
-    levels,
-    channels: { voice: { capacity: 1, available: true } },
-    attributes: {},
-    ownAllAttributes: false,
-    protect: false,
-    line: 1,
-  };
-}
-const desired = (email: string, skills: string[], levels: Record<string, number> = {}) => desiredWorker("Flex Task Assignment", agent(email, skills, levels));
+const desired = (email: string, skills: string[], levels: Record<string, number> = {}) =>
+  desiredWorker("Flex Task Assignment", agent({ email, skills, levels, channels: channels({ voice: 1 }) }));
 const queues = () => emulatorTaskRouter(emu).client.twilio.taskrouter.v1.workspaces(emu.workspaceSid).taskQueues;
 const queueReads = () => emu.control.counters().byRoute["GET /v1/Workspaces/:WorkspaceSid/TaskQueues"] ?? 0;
 
