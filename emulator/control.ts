@@ -9,12 +9,12 @@
 
 import { Errors } from "./errors";
 
-export type FaultKind = "401" | "429" | "500" | "503" | "drop" | "slow";
-export const FAULT_KINDS: readonly FaultKind[] = ["401", "429", "500", "503", "drop", "slow"];
+export type FaultKind = "401" | "403" | "429" | "500" | "503" | "drop" | "slow";
+export const FAULT_KINDS: readonly FaultKind[] = ["401", "403", "429", "500", "503", "drop", "slow"];
 
 export interface FaultSpec {
-  /** 401 (rotated credentials) / 429 / 500 / 503: Twilio error response; drop: the socket is destroyed; slow: delayed, then served normally. */
-  kind: FaultKind | 401 | 429 | 500 | 503;
+  /** 401 (rotated credentials) / 403 (a key without access to the route) / 429 / 500 / 503: Twilio error response; drop: the socket is destroyed; slow: delayed, then served normally. */
+  kind: FaultKind | 401 | 403 | 429 | 500 | 503;
   /** HTTP method to match; default any. */
   method?: string;
   /** Route to match (see module doc); default `*`. */

@@ -41,6 +41,7 @@ export const ErrorCode = {
   /** TaskRouter's generic "bad request / invalid parameter" code. */
   INVALID_PARAMETER: 20001,
   AUTHENTICATION: 20003,
+  FORBIDDEN: 20403,
   NOT_FOUND: 20404,
   PRECONDITION_FAILED: 20412,
   TOO_MANY_REQUESTS: 20429,
@@ -66,6 +67,10 @@ export const Errors = {
   notFound(path: string): TwilioApiError {
     return new TwilioApiError(404, ErrorCode.NOT_FOUND, `The requested resource ${path} was not found`);
   },
+  forbidden(message = "Forbidden"): TwilioApiError {
+    return new TwilioApiError(403, ErrorCode.FORBIDDEN, message);
+  },
+
   unauthorized(message = "Authenticate"): TwilioApiError {
     return new TwilioApiError(401, ErrorCode.AUTHENTICATION, message, {
       "WWW-Authenticate": 'Basic realm="Twilio API"',

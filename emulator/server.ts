@@ -108,6 +108,9 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
         case "401":
           // As if the credentials had been rotated mid-run.
           throw Errors.unauthorized("Authentication Error - invalid username or password");
+        case "403":
+          // A credential without access to this resource (e.g. a restricted API key).
+          throw Errors.forbidden("You do not have permission to access this resource");
         case "429":
           throw Errors.tooManyRequests(fault.retryAfter ?? undefined);
         case "500":

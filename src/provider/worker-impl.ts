@@ -30,6 +30,16 @@ export function toInputs(o: WorkerInputs): WorkerInputs {
 const isOn = (v: string | undefined) => v === "true" || v === "1";
 const isOff = (v: string | undefined) => v === "false" || v === "0";
 
+/** `flex-roster:eventLagMargin` (or FLEX_ROSTER_EVENT_LAG_MARGIN): seconds; unset = the default. */
+function lagMarginMs(raw: string | undefined): number | undefined {
+  if (raw === undefined || raw.trim() === "") return undefined;
+  const seconds = Number(raw);
+  if (!Number.isFinite(seconds) || seconds < 0) {
+    throw new Error(`flex-roster:eventLagMargin must be a number of seconds >= 0, got "${raw}"`);
+  }
+  return seconds * 1000;
+}
+
 /** Per provider process (one Pulumi run): settings come from configure (stack config) or the environment. */
 export class WorkerProvider implements pulumi.dynamic.ResourceProvider {
   private lookup: ConfigLookup = () => undefined;
@@ -79,6 +89,7 @@ export class WorkerProvider implements pulumi.dynamic.ResourceProvider {
       // Either switch allows it: the env var is an operator's one-off override of the
       // stack's setting (which Pulumi.yaml defaults to false).
       allowBusyDelete: () => isOn(this.lookup("flex-roster:allowBusyDelete")) || isOn(process.env.FLEX_ROSTER_ALLOW_BUSY_DELETE),
+      eventLagMarginMs: () => lagMarginMs(this.lookup("flex-roster:eventLagMargin") ?? process.env.FLEX_ROSTER_EVENT_LAG_MARGIN),
     });
     return this.core;
   }

@@ -11,6 +11,8 @@ import { channelSpec, parseAttributes, projectLive, type LiveChannelRecord, type
 import { credentialsMessage, isPreconditionFailed, isRestException, twilioErrorText } from "../twilio/errors";
 import type { FetchedWorker, TaskRouter } from "../twilio/taskrouter";
 import type { Notices } from "./notices";
+import { DEFAULT_LAG_MARGIN_MS, REANCHOR_AFTER_MS } from "./change-log";
+import { iso, keep, projectionOf, readFromLog, sameState, type ReadState } from "./read-from-log";
 import { readUnchanged, settledDateUpdated, WorkerIndex, type StoredWorker } from "./refresh-cache";
 
 export const OFFLINE_ACTIVITY = "Offline";
@@ -23,6 +25,8 @@ export interface ReconcilerOptions {
   offlineActivity?: (workspaceSid: string) => Promise<string>;
   /** Delete a worker that still has work in hand; asked at each delete (default: never). */
   allowBusyDelete?: () => boolean;
+  /** How late an event may show in TaskRouter's log (ms; default DEFAULT_LAG_MARGIN_MS): each refresh window starts this much earlier. */
+  eventLagMarginMs?: () => number | undefined;
 }
 
 /**
@@ -37,6 +41,16 @@ export function toState(o: WorkerOutputs): WorkerInputs {
 
 /** Twilio compares worker friendly names ignoring case. */
 const sameName = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+
+/**
+ * The state after a write or a read that found a change, with the time it was
+ * known to match Twilio (read-from-log.ts): Twilio's clock when it answered,
+ * else this one's before the request. Never later than the truth, so a write
+ * by someone else after it is always in the next refresh's window.
+ */
+function withReadAt<S extends object>(state: S, observedAt: number | undefined, startedAt: number): S & { readAt: string } {
+  return { ...state, readAt: iso(observedAt ?? startedAt) };
+}
 
 /** One instance per run: it shares the run's workspace lookups, refresh snapshot and adoption lookups. */
 export class Reconciler {
@@ -82,6 +96,7 @@ export class Reconciler {
    */
   async create(desired: WorkerInputs): Promise<{ sid: string; state: WorkerInputs }> {
     const tr = this.tr;
+    const startedAt = Date.now();
     const wsSid = await this.workspaceSid(desired.workspace);
     // Reuse the preview's lookup when it found nothing (the common greenfield case).
     // A worker it found is fetched again for a fresh ETag; gone by now (a replacement
@@ -91,7 +106,7 @@ export class Reconciler {
     const cached = pending ? await pending.catch(() => null) : null;
     const existing = cached === undefined ? undefined : cached === null ? await this.adoptable(wsSid, desired) : await this.refetch(wsSid, desired, cached);
     const adopted = existing && (await this.adopt(wsSid, desired, existing));
-    if (adopted) return { sid: adopted.sid, state: toState(adopted) };
+    if (adopted) return { sid: adopted.sid, state: withReadAt(toState(adopted), existing.observedAt, startedAt) };
     const offline = await this.offlineActivity(wsSid);
     let created: FetchedWorker;
     try {
@@ -101,45 +116,46 @@ export class Reconciler {
       const again = isRestException(err) && err.status !== 401 && err.status !== 403 ? await this.adoptable(wsSid, desired) : undefined;
       const outs = again && (await this.adopt(wsSid, desired, again));
       if (!outs) throw this.explain(desired, "create", err);
-      return { sid: outs.sid, state: toState(outs) };
+      return { sid: outs.sid, state: withReadAt(toState(outs), again.observedAt, startedAt) };
     }
     const channels = await tr.listChannels(wsSid, created.record.sid);
     const outs = await this.writeChannels(wsSid, desired, { ...created.record, workspaceSid: wsSid }, channels);
-    return { sid: outs.sid, state: toState(outs) };
+    return { sid: outs.sid, state: withReadAt(toState(outs), created.observedAt, startedAt) };
   }
 
   /** The state of worker `sid` as live now, or undefined when it is gone. */
-  async read(sid: string, stored: StoredWorker): Promise<(WorkerInputs & { dateUpdated?: string }) | undefined> {
+  async read(sid: string, stored: StoredWorker): Promise<ReadState | undefined> {
     const tr = this.tr;
     const wsSid = await this.workspaceSid(stored.workspace);
-    // Fast path (refresh-cache.ts): not written since the last full read, so only the channels are read.
     this.index ??= this.newIndex();
-    const unchanged = await readUnchanged(this.index, tr, wsSid, sid, stored);
+    // Through the event log (change-log.ts): only what its events say changed is read.
+    const index = this.index;
+    const log = index.changes(wsSid);
+    if (log) {
+      const deps = { tr, notices: this.opts.notices, log, listedName: (s: string) => index.listedName(wsSid, s) };
+      const fromLog = await readFromLog(deps, wsSid, sid, stored);
+      if (fromLog !== "fallback") return fromLog;
+    }
+    // The path without the log (refresh-cache.ts): not written since the last full read, so only the channels are read.
+    const unchanged = await readUnchanged(index, tr, wsSid, sid, stored);
     if (unchanged) return unchanged;
+    const startedAt = Date.now();
     const fetched = await tr.fetchWorker(wsSid, sid);
     if (!fetched) return undefined;
     const channels = await tr.listChannels(wsSid, sid);
-    const outs = projectLive(
-      {
-        workspace: stored.workspace,
-        extraAttributes: stored.extraAttributes ?? {},
-        ownAllAttributes: stored.ownAllAttributes ?? false,
-        identityProvider: stored.identityProvider,
-        repair: stored.repair,
-        contactUriByFlex: stored.contactUriByFlex,
-        channels: stored.channels ?? {},
-      },
-      fetched.record,
-      channels,
-    );
+    const state = toState(projectLive(projectionOf(stored), fetched.record, channels));
+    // Unchanged, anchored, and nothing new for the fast path to record: exactly the state held (no refresh diff).
     const dateUpdated = settledDateUpdated(fetched);
-    return dateUpdated ? { ...toState(outs), dateUpdated } : toState(outs);
+    const anchored = stored.readAt !== undefined && Date.now() - Date.parse(stored.readAt) < REANCHOR_AFTER_MS;
+    if (anchored && sameState(state, stored) && (dateUpdated === undefined || dateUpdated === stored.dateUpdated)) return keep(stored);
+    return withReadAt(dateUpdated ? { ...state, dateUpdated } : state, fetched.observedAt, startedAt);
   }
 
   /** Apply `desired` to worker `sid` with If-Match; a 412 (written under us) re-reads once. */
-  async update(sid: string, desired: WorkerInputs): Promise<WorkerInputs> {
+  async update(sid: string, desired: WorkerInputs): Promise<WorkerInputs & { readAt?: string }> {
     const wsSid = await this.workspaceSid(desired.workspace);
     for (let attempt = 0; ; attempt++) {
+      const startedAt = Date.now();
       const fetched = await this.tr.fetchWorker(wsSid, sid);
       if (!fetched) {
         throw new Error(
@@ -147,7 +163,7 @@ export class Reconciler {
         );
       }
       try {
-        return toState(await this.apply(wsSid, desired, fetched));
+        return withReadAt(toState(await this.apply(wsSid, desired, fetched)), fetched.observedAt, startedAt);
       } catch (err) {
         if (isPreconditionFailed(err) && attempt === 0) continue;
         if (isPreconditionFailed(err)) {
@@ -218,7 +234,11 @@ export class Reconciler {
   }
 
   private newIndex(): WorkerIndex {
-    return new WorkerIndex((ws) => this.tr.listWorkerDates(ws));
+    const marginMs = this.opts.eventLagMarginMs?.() ?? DEFAULT_LAG_MARGIN_MS;
+    return new WorkerIndex((ws) => this.tr.listWorkerDates(ws), Date.now, {
+      read: (ws, type, start, end) => this.tr.listWorkerEvents(ws, type, start, end),
+      marginMs,
+    });
   }
 
   /** The worker named like `desired` (Twilio compares case-insensitively), fetched with its ETag. */

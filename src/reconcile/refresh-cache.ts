@@ -20,6 +20,7 @@
 
 import { channelState, type ChannelState, type LiveChannelRecord, type WorkerInputs } from "../flex/worker-model";
 import { isNotFound, type ListedWorker, type TaskRouter } from "../twilio/taskrouter";
+import { ChangeLog, type EventReader } from "./change-log";
 
 export const SETTLE_MS = 2000;
 export const SNAPSHOT_IDLE_MS = 15_000;
@@ -31,6 +32,8 @@ export type WorkerLister = (workspaceSid: string) => AsyncIterable<ListedWorker[
 interface Listing {
   /** sid → date_updated (ms). */
   dates: Map<string, number>;
+  /** sid → friendly name as listed. */
+  listedNames: Map<string, string>;
   /** Lowercased friendly name → SIDs (Twilio compares friendly names ignoring case). */
   names: Map<string, string[]>;
 }
@@ -40,6 +43,14 @@ interface Snapshot {
   usedAt: number;
   /** Rejects when the list failed. */
   listing: Promise<Listing>;
+  /** The run's view of the event log (change-log.ts), read once the list is in. */
+  changes?: ChangeLog;
+}
+
+/** How the run reads the event log: the reader, and the lag margin before each window. */
+export interface EventSource {
+  read: EventReader;
+  marginMs: number;
 }
 
 /** What the snapshot says about one worker. */
@@ -59,7 +70,23 @@ export class WorkerIndex {
   constructor(
     private readonly list: WorkerLister,
     private readonly clock: () => number = Date.now,
+    private readonly events?: EventSource,
   ) {}
+
+  /** The friendly name the run's list shows for `sid`: null when it is not listed, undefined when the list failed. */
+  async listedName(workspaceSid: string, sid: string): Promise<string | null | undefined> {
+    try {
+      return (await this.snapshot(workspaceSid)).listedNames.get(sid) ?? null;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The run's change log of the workspace (the same lifetime as the list), or undefined without an event source. */
+  changes(workspaceSid: string): ChangeLog | undefined {
+    this.snapshot(workspaceSid).catch(() => undefined);
+    return this.snapshots.get(workspaceSid)!.changes;
+  }
 
   /** `recorded` is the worker's settled date_updated from state (ISO), if any. */
   async state(workspaceSid: string, sid: string, recorded: string | undefined): Promise<ListedState> {
@@ -93,7 +120,9 @@ export class WorkerIndex {
     const now = this.clock();
     let s = this.snapshots.get(workspaceSid);
     if (!s || now - s.usedAt > SNAPSHOT_IDLE_MS || now - s.takenAt > SNAPSHOT_MAX_AGE_MS) {
-      s = { takenAt: now, usedAt: now, listing: this.take(workspaceSid) };
+      const listing = this.take(workspaceSid);
+      s = { takenAt: now, usedAt: now, listing };
+      if (this.events) s.changes = new ChangeLog(workspaceSid, this.events.read, this.events.marginMs, listing, this.clock);
       // A failed list is not retried by every read of this run.
       s.listing.catch(() => undefined);
       this.snapshots.set(workspaceSid, s);
@@ -104,17 +133,19 @@ export class WorkerIndex {
 
   private async take(workspaceSid: string): Promise<Listing> {
     const dates = new Map<string, number>();
+    const listedNames = new Map<string, string>();
     const names = new Map<string, string[]>();
     for await (const page of this.list(workspaceSid)) {
       for (const w of page) {
         dates.set(w.sid, w.dateUpdated);
+        listedNames.set(w.sid, w.friendlyName);
         const key = w.friendlyName.toLowerCase();
         const sids = names.get(key);
         if (sids) sids.push(w.sid);
         else names.set(key, [w.sid]);
       }
     }
-    return { dates, names };
+    return { dates, listedNames, names };
   }
 }
 
@@ -129,8 +160,11 @@ export function settledDateUpdated(fetched: { dateUpdated?: number; observedAt?:
   return observedAt - dateUpdated >= SETTLE_MS ? new Date(dateUpdated).toISOString() : undefined;
 }
 
-/** A worker's state as read() gets it: the outputs of the last read or write. */
-export type StoredWorker = WorkerInputs & { workspaceSid?: string; sid?: string; dateUpdated?: string };
+/**
+ * A worker's state as read() gets it: the outputs of the last read or write.
+ * `readAt` (change-log.ts): when it was last known to match Twilio.
+ */
+export type StoredWorker = WorkerInputs & { workspaceSid?: string; sid?: string; dateUpdated?: string; readAt?: string };
 
 /**
  * The fast read: when the snapshot shows the worker unchanged since its
@@ -159,7 +193,7 @@ export async function readUnchanged(
 }
 
 /** The managed channels as found live, in the state's short form (as projectLive does). */
-function liveChannels(managed: Record<string, ChannelState>, live: LiveChannelRecord[]): Record<string, ChannelState> {
+export function liveChannels(managed: Record<string, ChannelState>, live: LiveChannelRecord[]): Record<string, ChannelState> {
   const out: Record<string, ChannelState> = {};
   for (const name of Object.keys(managed)) {
     const ch = live.find((c) => c.taskChannelUniqueName === name);

@@ -30,6 +30,15 @@ export interface ListedWorker {
   friendlyName: string;
 }
 
+/** A worker event of the workspace's log (GET …/Events). */
+export interface LoggedEvent {
+  type: string;
+  workerSid: string;
+  /** ms since the epoch. */
+  date: number;
+  data: Record<string, unknown>;
+}
+
 export interface BusyState {
   acceptedReservations: number;
   assignedTasks: number;
@@ -113,12 +122,11 @@ export class TaskRouter {
   async fetchWorker(workspaceSid: string, sid: string): Promise<FetchedWorker | undefined> {
     try {
       const res = await this.v1.workspaces(workspaceSid).workers(sid).fetchWithHttpInfo();
-      const observedAt = Date.parse(header(res.headers, "date") ?? "");
       return {
         record: toRecord(res.body),
         etag: header(res.headers, "etag"),
         dateUpdated: res.body.dateUpdated?.getTime(),
-        observedAt: Number.isNaN(observedAt) ? undefined : observedAt,
+        observedAt: observedAt(res.headers),
       };
     } catch (err) {
       if (isNotFound(err)) return undefined;
@@ -133,7 +141,7 @@ export class TaskRouter {
 
   async createWorker(workspaceSid: string, friendlyName: string, attributes: string, activitySid: string): Promise<FetchedWorker> {
     const res = await this.v1.workspaces(workspaceSid).workers.createWithHttpInfo({ friendlyName, attributes, activitySid });
-    return { record: toRecord(res.body), etag: header(res.headers, "etag") };
+    return { record: toRecord(res.body), etag: header(res.headers, "etag"), observedAt: observedAt(res.headers) };
   }
 
   async updateWorker(
@@ -184,6 +192,28 @@ export class TaskRouter {
     let page: Page | undefined = await this.v1.workspaces(workspaceSid).workers.page({ pageSize });
     while (page) {
       yield page.instances.map((w) => ({ sid: w.sid, dateUpdated: w.dateUpdated?.getTime() ?? NaN, friendlyName: w.friendlyName }));
+      page = (await page.nextPage()) as Page | undefined;
+    }
+  }
+
+  /**
+   * Worker events of one type from `start` (to `end`, default now), 1,000 per
+   * call, following Twilio's PageToken (the log does not support `Page`).
+   */
+  async *listWorkerEvents(workspaceSid: string, eventType: string, start: Date, end?: Date): AsyncGenerator<LoggedEvent[]> {
+    type Page = Awaited<ReturnType<ReturnType<TaskRouter["v1"]["workspaces"]>["events"]["page"]>>;
+    let page: Page | undefined = await this.v1
+      .workspaces(workspaceSid)
+      .events.page({ eventType, startDate: start, ...(end ? { endDate: end } : {}), pageSize: 1000 });
+    while (page) {
+      yield page.instances
+        .filter((e) => e.resourceType === "worker" && typeof e.resourceSid === "string")
+        .map((e) => ({
+          type: e.eventType,
+          workerSid: e.resourceSid,
+          date: typeof e.eventDateMs === "number" ? e.eventDateMs : (e.eventDate?.getTime() ?? NaN),
+          data: e.eventData !== null && typeof e.eventData === "object" ? (e.eventData as Record<string, unknown>) : {},
+        }));
       page = (await page.nextPage()) as Page | undefined;
     }
   }
@@ -241,6 +271,12 @@ export class TaskRouterRouting {
     const list = await this.ws(workspaceSid).workers.list({ taskQueueSid: queueSid, pageSize: MAX_PAGE });
     return list.map((w) => ({ sid: w.sid, friendlyName: w.friendlyName }));
   }
+}
+
+/** When Twilio answered (the Date header: one-second resolution, so never later than the answer). */
+function observedAt(headers: Record<string, string> | undefined): number | undefined {
+  const t = Date.parse(header(headers, "date") ?? "");
+  return Number.isNaN(t) ? undefined : t;
 }
 
 function header(headers: Record<string, string> | undefined, name: string): string | undefined {

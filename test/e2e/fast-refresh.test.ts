@@ -1,8 +1,9 @@
-// Fast refresh end to end: after a run has recorded each worker's settled
-// date_updated, a refreshing preview of unchanged workers lists the workers once
-// and fetches none (N + ceil(N/1000) calls plus the one-per-run lookups, instead
-// of 2N plus those), and drift of
-// each managed field made out of band is still planned.
+// Refresh from TaskRouter's event log end to end (src/reconcile/change-log.ts):
+// right after the up that created the workers, and with half of them changing
+// activity, a refreshing preview lists the workers once, reads the log, and
+// reads nothing per worker, shows no refresh diff (state is left exactly as
+// it was), and each kind of drift made out of band is still planned at no more
+// than 2 calls for its worker.
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { flexIdentity } from "../../src/flex/identity";
@@ -19,6 +20,7 @@ const ROSTER = rosterYaml(
 const FETCH = "GET /v1/Workspaces/:WorkspaceSid/Workers/:Sid";
 const LIST = "GET /v1/Workspaces/:WorkspaceSid/Workers";
 const CHANNELS = "GET /v1/Workspaces/:WorkspaceSid/Workers/:WorkerSid/Channels";
+const EVENTS = "GET /v1/Workspaces/:WorkspaceSid/Events";
 
 let stack: FlexStack;
 
@@ -39,41 +41,49 @@ async function plan(): Promise<Record<string, string>> {
   return ops;
 }
 
-describe("fast refresh", { timeout: 300_000 }, () => {
-  it("a no-op refreshing preview lists once and fetches no worker; each kind of drift is still planned", async () => {
-    await stack.ok(["up", "--yes", "--skip-preview"]);
-    // date_updated has whole seconds: a value is recorded only once it is 2 s old.
-    await new Promise((r) => setTimeout(r, 3000));
-    await stack.ok(["up", "--yes", "--skip-preview", "--expect-no-changes"]);
-    const recorded = (await stack.workerResources()).filter((r) => typeof r.outputs?.dateUpdated === "string");
-    expect(recorded.length, "the second up's refresh recorded every worker's date_updated").toBe(N);
+/** A no-op refreshing preview with --diff: no change, no refresh diff, and its calls. */
+async function quietPreview() {
+  const c = stack.emulator.control;
+  c.resetCounters();
+  const r = await stack.pulumi(["preview", "--diff", "--expect-no-changes"]);
+  expect(r.code, r.stderr + r.stdout).toBe(0);
+  // An unchanged worker's state is left exactly as it was: no "~ refresh" block, no bookkeeping field.
+  expect(r.stdout).not.toMatch(/dateUpdated|readAt/);
+  expect(r.stdout).not.toMatch(/~\s+.*flex-roster:Worker.*refresh/);
+  const calls = c.counters();
+  expect(calls.byRoute[FETCH] ?? 0).toBe(0);
+  expect(calls.byRoute[CHANNELS] ?? 0).toBe(0);
+  expect(calls.byRoute[LIST]).toBe(1);
+  // ceil(N/1000) list pages + the event pages read + at most 10 one-per-run lookups.
+  expect(calls.total).toBeLessThanOrEqual(1 + calls.byRoute[EVENTS]! + 10);
+  return calls;
+}
 
-    const c = stack.emulator.control;
-    c.resetCounters();
-    await stack.ok(["preview", "--expect-no-changes"]);
-    const noop = c.counters();
-    expect(noop.byRoute[FETCH] ?? 0).toBe(0);
-    expect(noop.byRoute[LIST]).toBe(1);
-    expect(noop.byRoute[CHANNELS]).toBe(N);
-    // N channel lists + ceil(N/1000) list pages + one-per-run lookups: the workspace, the
-    // Flex Configuration and the preflight's task channels, each at most once.
-    const perRun = Object.entries(noop.byRoute).filter(([k]) => k !== CHANNELS && k !== LIST);
-    expect(perRun.every(([, v]) => v === 1), JSON.stringify(perRun)).toBe(true);
-    const ONCE_PER_RUN = new Set(["GET /v1/Workspaces", "GET /v1/Workspaces/:Sid", "GET /v1/Configuration", "GET /v1/Workspaces/:WorkspaceSid/TaskChannels"]);
-    expect(perRun.map(([k]) => k).filter((k) => !ONCE_PER_RUN.has(k)), JSON.stringify(perRun)).toEqual([]);
-    expect(noop.total).toBe(N + 1 + perRun.length);
+describe("refresh from the event log", { timeout: 300_000 }, () => {
+  it("a no-op refreshing preview right after the up and in a live contact centre reads nothing per worker; each drift is planned", async () => {
+    await stack.ok(["up", "--yes", "--skip-preview"]);
+    const recorded = (await stack.workerResources()).filter((r) => typeof r.outputs?.readAt === "string");
+    expect(recorded.length, "create records when each worker was read").toBe(N);
+    const first = await quietPreview();
+    expect(first.byRoute[EVENTS]).toBe(4); // one page of each of the four event types
+
+    // Half the agents go Available: activity changes are not read at all.
+    const ws = stack.sdk.taskrouter.v1.workspaces(stack.emulator.workspaceSid);
+    const available = (await ws.activities.list({ friendlyName: "Available" }))[0]!;
+    const sidOf = async (i: number) => (await ws.workers.list({ friendlyName: flexIdentity(emails[i]!) }))[0]!.sid;
+    const sids = await Promise.all(emails.map((_, i) => sidOf(i)));
+    for (const sid of sids.slice(0, N / 2)) await ws.workers(sid).update({ activitySid: available.sid });
+    await quietPreview();
 
     // Out of band: attributes, a chat capacity, a voice availability, a delete.
-    const ws = stack.sdk.taskrouter.v1.workspaces(stack.emulator.workspaceSid);
-    const sidOf = async (i: number) => (await ws.workers.list({ friendlyName: flexIdentity(emails[i]!) }))[0]!.sid;
-    const chan = async (sid: string, name: string) => (await ws.workers(sid).workerChannels.list()).find((x) => x.taskChannelUniqueName === name)!;
-    const [a, b, d, e] = await Promise.all([0, 1, 2, 3].map(sidOf));
+    const [a, b, d, e] = sids;
     const attrs = JSON.parse((await ws.workers(a!).fetch()).attributes);
     await ws.workers(a!).update({ attributes: JSON.stringify({ ...attrs, full_name: "Out Of Band" }) });
-    await ws.workers(b!).workerChannels((await chan(b!, "chat")).sid).update({ capacity: 6 });
-    await ws.workers(d!).workerChannels((await chan(d!, "voice")).sid).update({ available: false });
+    await ws.workers(b!).workerChannels("chat").update({ capacity: 6 });
+    await ws.workers(d!).workerChannels("voice").update({ available: false });
     await ws.workers(e!).remove();
 
+    const c = stack.emulator.control;
     c.resetCounters();
     const ops = await plan();
     expect(ops).toEqual({
@@ -82,10 +92,11 @@ describe("fast refresh", { timeout: 300_000 }, () => {
       [flexIdentity(emails[2]!)]: "update",
       [flexIdentity(emails[3]!)]: "create",
     });
-    // Fetched: the worker written out of band and the one missing from the list.
+    // Fetched: the worker written out of band and the one missing from the list; channels of the two channel changes.
     expect(c.counters().byRoute[FETCH]).toBe(2);
+    expect(c.counters().byRoute[CHANNELS]).toBe(2);
 
     await stack.ok(["up", "--yes", "--skip-preview"]);
-    await stack.ok(["preview", "--expect-no-changes"]);
+    await quietPreview();
   });
 });

@@ -195,7 +195,7 @@ describe("read", () => {
     const d = desired("hal@acme.com");
     const { sid, state } = await reconciler().create(d);
     await workers()(sid).workerChannels((await channel(sid, "voice")).sid).update({ capacity: 3 });
-    expect(await reconciler().read(sid, state)).toMatchObject({ ...state, channels: { chat: 2, voice: 3 } });
+    expect(await reconciler().read(sid, state)).toMatchObject({ ...state, channels: { chat: 2, voice: 3 }, readAt: expect.any(String) });
     await workers()(sid).remove();
     expect(await reconciler().read(sid, state)).toBeUndefined();
   });

@@ -85,7 +85,7 @@ describe("WorkerIndex", () => {
   });
 });
 
-describe("read() with the fast path, against the emulator", () => {
+describe("read() with the fast path when the event log is forbidden, against the emulator", () => {
   let emu: Emulator;
   const newRun = () => {
     const tr = emulatorTaskRouter(emu);
@@ -97,6 +97,8 @@ describe("read() with the fast path, against the emulator", () => {
 
   beforeAll(async () => {
     emu = await startEmulator();
+    // Without the event log (a key that may not read it) every read takes this path (read-from-log.ts falls back).
+    emu.control.injectFault({ kind: "403", route: "/v1/Workspaces/:WorkspaceSid/Events" });
   });
   afterAll(() => emu.close());
 
@@ -118,7 +120,7 @@ describe("read() with the fast path, against the emulator", () => {
     for (const s of states) expect((s.props as { dateUpdated?: string }).dateUpdated).toMatch(/^\d{4}-\d\d-\d\dT/);
     const stored = created.map((c, i) => ({ id: c.id, props: states[i]!.props as WorkerOutputs }));
 
-    // A no-op run: 1 workspace lookup + 1 list page + 1 channel list per worker, no fetch.
+    // A no-op run: 1 workspace lookup + 1 list page + 1 channel list per worker, no fetch ...
     emu.control.resetCounters();
     const noop = newRun();
     const again = await Promise.all(stored.map((s) => noop.provider.read(s.id, s.props)));
@@ -127,7 +129,9 @@ describe("read() with the fast path, against the emulator", () => {
     expect(c0.byRoute["GET /v1/Workspaces/:WorkspaceSid/Workers/:Sid"] ?? 0).toBe(0);
     expect(c0.byRoute["GET /v1/Workspaces/:WorkspaceSid/Workers"]).toBe(1);
     expect(c0.byRoute["GET /v1/Workspaces/:WorkspaceSid/Workers/:WorkerSid/Channels"]).toBe(emails.length);
-    expect(c0.total).toBe(emails.length + 1 + 1);
+    // ... and the four event types the run asked the log for, each refused once (403).
+    expect(c0.byRoute["GET /v1/Workspaces/:WorkspaceSid/Events"]).toBe(4);
+    expect(c0.total).toBe(emails.length + 1 + 1 + 4);
 
     // Out of band: attributes of a, chat capacity of b, voice availability of c, delete d.
     const ws = noop.tr.client.twilio.taskrouter.v1.workspaces(emu.workspaceSid);
