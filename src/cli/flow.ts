@@ -4,7 +4,7 @@
 
 import * as path from "node:path";
 import { Command, Option } from "commander";
-import { RosterError, TeamMoves } from "../roster";
+import { RosterError, StackRoster } from "../roster";
 import { CliError, type CliContext } from "./context";
 import { EXIT } from "./exit-codes";
 import { GuardConfigError, evaluateGuard, resolveGuardPolicy, type GuardVerdict } from "../report/guard";
@@ -100,9 +100,9 @@ export async function previewPlan(ctx: CliContext, sel: StackTarget, extra: stri
 function markMoves(ctx: CliContext, sel: StackTarget, plan: PlanModel): void {
   if (!plan.agents.some((a) => a.action === "delete")) return;
   const baseDir = path.resolve(ctx.cwd, sel.cwd ?? ".");
-  const moves = new TeamMoves(plan.config["flex-roster:roster"], plan.config["flex-roster:team"], { baseDir });
+  const roster = new StackRoster(plan.config["flex-roster:roster"], plan.config["flex-roster:team"], { baseDir });
   try {
-    markTeamMoves(plan, (identity) => moves.movedTo(identity));
+    markTeamMoves(plan, (identity) => roster.movedTo(identity));
   } catch (err) {
     if (!(err instanceof RosterError)) throw err;
   }

@@ -14,7 +14,7 @@ import { Notices } from "../reconcile/notices";
 import { Reconciler } from "../reconcile/reconciler";
 import { ROUTING_IMPACT_ENV, ROUTING_IMPACT_KEY, RoutingFacts } from "../reconcile/routing-facts";
 import type { StoredWorker } from "../reconcile/refresh-cache";
-import { TeamMoves } from "../roster/folder";
+import { StackRoster } from "../roster/stack-roster";
 import { createClient } from "../twilio/client";
 import { resolveTwilioSettings, type ConfigLookup } from "../twilio/settings";
 import { TaskRouter } from "../twilio/taskrouter";
@@ -52,7 +52,7 @@ export class WorkerProvider implements pulumi.dynamic.ResourceProvider {
     reconciler: () => this.reconciler(),
     flex: this.flex,
     notices: this.notices,
-    config: (key) => this.lookup(key),
+    roster: () => this.roster(),
   });
 
   /** The workspace's TaskQueues, read once per run: each changed agent's routing line. */
@@ -62,8 +62,8 @@ export class WorkerProvider implements pulumi.dynamic.ResourceProvider {
     () => !isOff(this.lookup(ROUTING_IMPACT_KEY)) && !isOff(process.env[ROUTING_IMPACT_ENV]),
   );
 
-  /** Roster folder split: which other team's file now lists a worker (src/roster/folder.ts). */
-  private moves?: TeamMoves;
+  /** The stack's roster: one per process, read when first asked (src/roster/stack-roster.ts). */
+  private stackRoster?: StackRoster;
 
   /** Tests pass a TaskRouter directly. */
   constructor(taskRouter?: TaskRouter) {
@@ -75,6 +75,11 @@ export class WorkerProvider implements pulumi.dynamic.ResourceProvider {
       const v = req.config.get(key);
       return v === undefined || v === null ? undefined : String(v);
     };
+  }
+
+  private roster(): StackRoster {
+    this.stackRoster ??= new StackRoster(this.lookup("flex-roster:roster"), this.lookup("flex-roster:team"));
+    return this.stackRoster;
   }
 
   private taskRouter(): TaskRouter {
@@ -163,8 +168,7 @@ export class WorkerProvider implements pulumi.dynamic.ResourceProvider {
   async delete(id: string, props: WorkerInputs): Promise<void> {
     // An agent moved to another team's file belongs to that team's stack now (it adopts
     // the worker by friendly name): drop it from this stack's state, keep the worker.
-    this.moves ??= new TeamMoves(this.lookup("flex-roster:roster"), this.lookup("flex-roster:team"));
-    const moved = this.moves.movedTo(props.friendlyName);
+    const moved = this.roster().movedTo(props.friendlyName);
     if (moved) {
       await engineInfo(
         `${props.email || props.friendlyName}: worker ${id} not deleted: the agent moved to team ${moved.team} ` +

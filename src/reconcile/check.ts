@@ -5,15 +5,12 @@
 // for a new resource it says in the preview when create will recreate a
 // corrupted worker it adopts, since the plan itself can only show "create".
 
-import { readFileSync } from "node:fs";
-import * as path from "node:path";
 import { contactUriFor } from "../flex/identity";
 import { channelSpec, type WorkerInputs } from "../flex/worker-model";
-import { catalogueIssues, inputProblems } from "../roster/catalogue";
-import type { FlexSkill } from "../flex/types";
-import { stackRosterFile } from "../roster/folder";
-import { formatIssue, type RosterIssue } from "../roster/errors";
-import { SettingsError, type ConfigLookup } from "../twilio/settings";
+import { inputProblems } from "../roster/catalogue";
+import { formatIssue } from "../roster/errors";
+import type { StackRoster } from "../roster/stack-roster";
+import { SettingsError } from "../twilio/settings";
 import type { TaskRouter } from "../twilio/taskrouter";
 import type { FlexFacts } from "./flex-facts";
 import type { Notices } from "./notices";
@@ -30,14 +27,12 @@ export interface WorkerCheckDeps {
   reconciler: () => Reconciler;
   flex: FlexFacts;
   notices: Notices;
-  /** Stack config: `flex-roster:roster` names the roster file (or folder, with `flex-roster:team`). */
-  config: ConfigLookup;
+  /** The stack's roster (read once per process), for file and line in messages. */
+  roster: () => StackRoster;
 }
 
 /** One per run: the catalogue problems and the preflight are computed once for every worker. */
 export class WorkerCheck {
-  /** Catalogue problems of the whole roster file, by agent email (lowercase). */
-  private rosterIssues?: Promise<Map<string, RosterIssue[]> | undefined>;
   private readonly preflight: Preflight;
   private preflightReported = false;
 
@@ -88,18 +83,9 @@ export class WorkerCheck {
    * directory), else from the inputs alone.
    */
   private async catalogueFailures(news: WorkerInputs): Promise<string[]> {
-    const catalogue: FlexSkill[] | undefined = (await this.deps.flex.configuration())?.skills;
-    this.rosterIssues ??= (async () => {
-      const file = stackRosterFile(this.deps.config("flex-roster:roster"), this.deps.config("flex-roster:team"));
-      if (!file) return undefined;
-      try {
-        return catalogueIssues(readFileSync(path.resolve(file), "utf8"), file, catalogue);
-      } catch {
-        return undefined;
-      }
-    })();
-    const byEmail = await this.rosterIssues;
-    if (byEmail) return (byEmail.get(news.email.toLowerCase()) ?? []).map(formatIssue);
+    const catalogue = (await this.deps.flex.configuration())?.skills;
+    const issues = this.deps.roster().catalogueIssuesOf(news.email, catalogue);
+    if (issues) return issues.map(formatIssue);
     return inputProblems(news.skills ?? [], news.levels ?? {}, catalogue).map((m) => `${news.email}: ${m}`);
   }
 

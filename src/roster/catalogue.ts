@@ -63,9 +63,9 @@ export function inputProblems(
  * problem in `defaults` is given to the first agent that inherits it, so it
  * is reported once.
  */
-export function catalogueIssues(text: string, file: string, catalogue: readonly FlexSkill[] | undefined): Map<string, RosterIssue[]> {
+export function catalogueIssues(roster: string | RosterSource, file: string, catalogue: readonly FlexSkill[] | undefined): Map<string, RosterIssue[]> {
   const out = new Map<string, RosterIssue[]>();
-  const source = new RosterSource(text);
+  const source = typeof roster === "string" ? new RosterSource(roster) : roster;
   let data: unknown;
   try {
     data = source.doc.toJS({ maxAliasCount: 1000 });

@@ -232,27 +232,3 @@ export function stackRosterFile(roster: string | undefined, team: string | undef
   if (!roster || !team?.trim()) return roster;
   return teamFile(roster, team, opts);
 }
-
-/**
- * For the provider's delete in a stack of a roster folder (`roster` a folder,
- * `team` this stack's): the other team whose file now lists a worker. The
- * folder is loaded once, at the first delete; a stack of one roster file never
- * loads anything. A folder that does not load throws, so nothing is deleted
- * while it cannot be told whether the agent moved.
- */
-export class TeamMoves {
-  private folder?: RosterFolder;
-
-  constructor(
-    private readonly roster: string | undefined,
-    private readonly team: string | undefined,
-    /** Where `roster` is relative to: the Pulumi project directory (default: the working directory). */
-    private readonly opts: LoadOptions = {},
-  ) {}
-
-  movedTo(identity: string): AgentListing | undefined {
-    if (!this.roster || !this.team?.trim() || !isRosterFolder(this.roster, this.opts)) return undefined;
-    this.folder ??= loadRosterFolder(this.roster, this.opts);
-    return otherTeamListing(this.folder, this.team, identity);
-  }
-}

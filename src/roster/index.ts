@@ -7,7 +7,6 @@ export {
   selectTeam,
   stackRosterFile,
   teamFile,
-  TeamMoves,
   teamName,
   wholeFolder,
   type AgentListing,
@@ -15,6 +14,7 @@ export {
   type TeamRoster,
 } from "./folder";
 export { loadRoster, parseRoster, readRosterText } from "./load";
+export { StackRoster } from "./stack-roster";
 export { DEFAULT_ROLES, effectiveSkills, toAgentSpec } from "./normalize";
 export {
   AgentSchema,

@@ -13,7 +13,7 @@ import {
   RosterError,
   selectTeam,
   stackRosterFile,
-  TeamMoves,
+  StackRoster,
   type RosterFolder,
 } from "../../src/roster";
 
@@ -174,7 +174,7 @@ describe("selecting a stack's team", () => {
   });
 });
 
-describe("TeamMoves (the provider's delete)", () => {
+describe("StackRoster (what the provider asks of its stack's roster)", () => {
   const cwd = process.cwd();
   beforeEach(() => process.chdir(base));
   afterEach(() => process.chdir(cwd));
@@ -182,17 +182,32 @@ describe("TeamMoves (the provider's delete)", () => {
   it("says where a worker moved in a folder stack, and nothing for a single roster file", () => {
     write({ "a.yaml": team(["{ email: bob@acme.com }"]), "b.yaml": team(["{ email: ann@acme.com }"]) });
     writeFileSync(path.join(base, "roster.yaml"), team(["{ email: ann@acme.com }"]));
-    expect(new TeamMoves(DIR, "a").movedTo("ann_40acme_2Ecom")).toEqual({ team: "b", file: path.join(DIR, "b.yaml"), line: 3 });
-    expect(new TeamMoves(DIR, "a").movedTo("bob_40acme_2Ecom")).toBeUndefined();
-    expect(new TeamMoves("roster.yaml", undefined).movedTo("ann_40acme_2Ecom")).toBeUndefined();
-    expect(new TeamMoves(DIR, "").movedTo("ann_40acme_2Ecom")).toBeUndefined();
+    expect(new StackRoster(DIR, "a").movedTo("ann_40acme_2Ecom")).toEqual({ team: "b", file: path.join(DIR, "b.yaml"), line: 3 });
+    expect(new StackRoster(DIR, "a").movedTo("bob_40acme_2Ecom")).toBeUndefined();
+    expect(new StackRoster("roster.yaml", undefined).movedTo("ann_40acme_2Ecom")).toBeUndefined();
+    expect(new StackRoster(DIR, "").movedTo("ann_40acme_2Ecom")).toBeUndefined();
     // The team's own file may be gone (the team is being wound up): the others still count.
     rmSync(path.join(base, DIR, "a.yaml"));
-    expect(new TeamMoves(DIR, "a").movedTo("ann_40acme_2Ecom")?.team).toBe("b");
+    expect(new StackRoster(DIR, "a").movedTo("ann_40acme_2Ecom")?.team).toBe("b");
+  });
+
+  it("reads each file once per process: later answers come from the first read", () => {
+    write({ "a.yaml": team(["{ email: bob@acme.com, skills: [sales, salse] }"]), "b.yaml": team(["{ email: ann@acme.com }"]) });
+    const roster = new StackRoster(DIR, "a");
+    const catalogue = [{ name: "sales", multivalue: true, minimum: 0, maximum: 10 }];
+    const first = roster.catalogueIssuesOf("Bob@acme.com", catalogue);
+    expect(first?.map((i) => `${i.file}:${i.line} ${i.path}`)).toEqual([`${path.join(DIR, "a.yaml")}:3 agents[0].skills[1]`]);
+    expect(roster.movedTo("ann_40acme_2Ecom")?.team).toBe("b");
+    // Files changed or gone after the first read change nothing for this process.
+    rmSync(path.join(base, DIR), { recursive: true });
+    expect(roster.catalogueIssuesOf("bob@acme.com", catalogue)).toEqual(first);
+    expect(roster.movedTo("ann_40acme_2Ecom")?.team).toBe("b");
+    // Unreadable here (another process's view): undefined, and the caller checks the inputs alone.
+    expect(new StackRoster(DIR, "a").catalogueIssuesOf("bob@acme.com", catalogue)).toBeUndefined();
   });
 
   it("throws while the folder does not load, so nothing is deleted on a guess", () => {
     write({ "a.yaml": team([]), "b.yaml": team(["{ email: ann@acme.com, channels: { chat: 99 } }"]) });
-    expect(() => new TeamMoves(DIR, "a").movedTo("ann_40acme_2Ecom")).toThrowError(/b\.yaml:3:\d+ agents\[0\]\.channels\.chat/);
+    expect(() => new StackRoster(DIR, "a").movedTo("ann_40acme_2Ecom")).toThrowError(/b\.yaml:3:\d+ agents\[0\]\.channels\.chat/);
   });
 });
