@@ -9,6 +9,7 @@ import { contactUriFor } from "../flex/identity";
 import { channelSpec, type WorkerInputs } from "../flex/worker-model";
 import { inputProblems } from "../roster/catalogue";
 import { formatIssue } from "../roster/errors";
+import { CAPACITY_MAX, CAPACITY_MIN } from "../roster/schema";
 import type { StackRoster } from "../roster/stack-roster";
 import { SettingsError } from "../twilio/settings";
 import type { TaskRouter } from "../twilio/taskrouter";
@@ -62,8 +63,8 @@ export class WorkerCheck {
     }
     for (const [name, state] of Object.entries(news.channels ?? {})) {
       const ch = channelSpec(state);
-      if (!Number.isInteger(ch.capacity) || ch.capacity < 0 || ch.capacity > 50) {
-        failures.push({ property: "channels", reason: `channels.${name}.capacity must be 0..50` });
+      if (!Number.isInteger(ch.capacity) || ch.capacity < CAPACITY_MIN || ch.capacity > CAPACITY_MAX) {
+        failures.push({ property: "channels", reason: `channels.${name}.capacity must be ${CAPACITY_MIN}..${CAPACITY_MAX}` });
       }
     }
     if (news.workspace) {

@@ -5,7 +5,7 @@
 // old global range LEVEL_MIN..LEVEL_MAX applies. Pure: the provider reads the
 // Configuration and the roster text and calls this.
 
-import { formatIssue, type RosterIssue } from "./errors";
+import type { RosterIssue } from "./errors";
 import { LEVEL_MAX, LEVEL_MIN } from "./schema";
 import { RosterSource, formatPath, type PathSegment } from "./source";
 import { closest } from "./suggest";
@@ -116,9 +116,4 @@ export function catalogueIssues(roster: string | RosterSource, file: string, cat
     if (mine.length > 0) out.set(agent.email.trim().toLowerCase(), mine);
   });
   return out;
-}
-
-/** Check failures for one agent: `file:line:col path: message` lines. */
-export function formatCatalogueIssues(issues: readonly RosterIssue[]): string[] {
-  return issues.map(formatIssue);
 }
