@@ -2,7 +2,8 @@
 // Importing it registers nothing; a Pulumi program declares a FlexRoster (or
 // single FlexWorkers) itself. This repository's own program is index.ts at the root.
 
-export { FlexRoster, FLEX_ROSTER_TYPE, WORKER_TYPE, type AgentSummary, type FlexRosterArgs } from "./component/flex-roster";
+export { FlexRoster, FLEX_ROSTER_TYPE, type AgentSummary, type FlexRosterArgs } from "./component/flex-roster";
+export { WORKER_TYPE } from "./provider/resource-type";
 export { FlexWorker, type FlexWorkerArgs } from "./provider/worker";
 
 // Roster loading and validation.

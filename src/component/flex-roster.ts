@@ -4,12 +4,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { AgentSpec, Roster } from "../flex/types";
 import { desiredWorker } from "../flex/worker-model";
+import { WORKER_TYPE } from "../provider/resource-type";
 import { FlexWorker } from "../provider/worker";
 import { isRosterFolder, loadRoster, loadRosterFolder, RosterError, selectTeam } from "../roster";
 
 export const FLEX_ROSTER_TYPE = "flex-roster:index:FlexRoster";
-/** Type of every worker; with no parent this was the URN of workers before FlexRoster existed. */
-export const WORKER_TYPE = "pulumi-nodejs:dynamic/flex-roster:Worker";
 
 export interface FlexRosterArgs {
   /**

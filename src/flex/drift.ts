@@ -420,3 +420,10 @@ export function notDriftMessage(email: string, note: string): string {
 }
 
 export const NOT_DRIFT = "not drift:";
+const NOT_DRIFT_LINE = new RegExp(`^(\\S+): ${NOT_DRIFT} (.+)$`);
+
+/** The email and note of a notDriftMessage line (as the engine log passes it on); undefined for any other line. */
+export function parseNotDrift(line: string): { email: string; note: string } | undefined {
+  const m = NOT_DRIFT_LINE.exec(line);
+  return m ? { email: m[1]!, note: m[2]! } : undefined;
+}

@@ -32,8 +32,8 @@ export interface AgentSpec {
   identityProvider?: "sso";
   /** Roster setting: how a wrong contact_uri is repaired. Default "recreate". */
   repair?: "recreate" | "in-place";
-  /** Roster setting: whether flex-roster writes contact_uri on create, or leaves it to Flex at first sign-in. Default "write". */
-  contactUriOnCreate?: "write" | "leave-to-flex";
+  /** Roster setting (`contactUri: leave-to-flex`): new workers get no contact_uri, Flex writes it at first sign-in. Default: flex-roster writes it. */
+  contactUriByFlex?: boolean;
   /** 1-based line of the agent entry in the roster file, for messages. */
   line: number;
 }

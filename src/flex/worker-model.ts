@@ -125,7 +125,7 @@ export function desiredWorker(workspace: string | undefined, agent: AgentSpec): 
       ownAllAttributes: agent.ownAllAttributes,
       identityProvider: agent.identityProvider,
       repair: agent.repair === "in-place" ? "in-place" : undefined,
-      contactUriByFlex: agent.contactUriOnCreate === "leave-to-flex",
+      contactUriByFlex: agent.contactUriByFlex,
     }),
   };
   return out;

@@ -1,9 +1,10 @@
 // The Pulumi resource a roster agent becomes: one TaskRouter worker with its
-// channels, type `pulumi-nodejs:dynamic/flex-roster:Worker`.
+// channels, of type WORKER_TYPE (./resource-type.ts).
 
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { ChannelState, WorkerInputs } from "../flex/worker-model";
+import { WORKER_MODULE, WORKER_NAME } from "./resource-type";
 
 /**
  * Arguments of a FlexWorker: the provider's plain inputs, each a `pulumi.Input`
@@ -38,6 +39,6 @@ export class FlexWorker extends pulumi.dynamic.Resource {
   declare readonly channels: pulumi.Output<Record<string, ChannelState>>;
 
   constructor(name: string, args: FlexWorkerArgs, opts?: pulumi.CustomResourceOptions) {
-    super(providerObject(), name, { ...args }, opts, "flex-roster", "Worker");
+    super(providerObject(), name, { ...args }, opts, WORKER_MODULE, WORKER_NAME);
   }
 }

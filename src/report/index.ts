@@ -10,7 +10,9 @@ import { buildSummary, type ReportSummary } from "./summary";
 export { PreviewEvents, digestFromEvents } from "./events";
 export { DigestError, parseDigest, parseUrn, type PreviewDigest, type PreviewStep } from "./digest";
 export { DEFAULT_COLLAPSE_AFTER, DEFAULT_MAX_CHARS, REPORT_MARKER, renderMarkdown, type MarkdownOptions, type ReportMode } from "./markdown";
-export { ACTIONS, CHANGE_ACTIONS, WORKER_TYPE, actionOf, buildPlan, changedAgents, hasChanges, markTeamMoves, type AgentPlan, type PlanModel } from "./plan";
+export { ACTIONS, CHANGE_ACTIONS, actionOf, buildPlan, changedAgents, hasChanges, markTeamMoves, type AgentPlan, type PlanModel } from "./plan";
+/** The Pulumi type of a flex-roster worker, which the plan picks out of a preview. */
+export { WORKER_TYPE } from "../provider/resource-type";
 export { changeReasons, type Reason, type ReasonCode } from "./reasons";
 export { SUMMARY_SCHEMA, buildSummary, statusOf, summaryJson, type ReportStatus, type ReportSummary } from "./summary";
 

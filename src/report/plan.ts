@@ -2,13 +2,13 @@
 // agent (a flex-roster Worker resource) with its action and reasons, totals,
 // other resources that change, and the preview's warnings and errors. Pure.
 
+import { parseNotDrift } from "../flex/drift";
+import { WORKER_TYPE } from "../provider/resource-type";
 import { decodeFlexIdentity } from "../flex/identity";
 import type { AgentListing } from "../roster/folder";
 import { parseUrn, type PreviewDigest, type PreviewStep } from "./digest";
 import { changeReasons, channelOf, goneReasons, healthOf, redact, type Reason } from "./reasons";
 
-/** The Pulumi type of a flex-roster worker (src/provider/worker.ts). */
-export const WORKER_TYPE = "pulumi-nodejs:dynamic/flex-roster:Worker";
 const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
 
 export type Action = "replace" | "delete" | "create" | "update" | "same";
@@ -313,13 +313,13 @@ export function buildPlan(digest: PreviewDigest, opts: BuildPlanOptions = {}): P
   // an unchanged agent has no other trace in the preview, so they become its notes.
   for (const d of digest.diagnostics ?? []) {
     if (d.severity !== "info") continue;
-    const m = /^(\S+): not drift: (.+)$/.exec(cleanMessage(d.message ?? ""));
+    const m = parseNotDrift(cleanMessage(d.message ?? ""));
     if (!m) continue;
-    const who = m[1]!.toLowerCase();
+    const who = m.email.toLowerCase();
     const agent = agents.find((a) => a.email?.toLowerCase() === who || decodeFlexIdentity(a.identity)?.toLowerCase() === who);
     if (!agent) continue;
     agent.notes ??= [];
-    if (!agent.notes.includes(m[2]!)) agent.notes.push(m[2]!);
+    if (!agent.notes.includes(m.note)) agent.notes.push(m.note);
   }
 
   const plan: PlanModel = {

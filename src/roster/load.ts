@@ -4,7 +4,7 @@
 
 import * as path from "node:path";
 import { readFileSync, statSync } from "node:fs";
-import type { AgentSpec, Roster } from "../flex/types";
+import type { Roster } from "../flex/types";
 import { RosterError, type RosterIssue } from "./errors";
 import { toAgentSpec } from "./normalize";
 import { RosterFileSchema } from "./schema";
@@ -71,15 +71,7 @@ export function parseRoster(text: string, file: string): Roster {
 
   // 3. Defaults applied.
   const roster = result.data!;
-  // Roster-wide settings, carried by each agent only when not the default.
-  const settings: Pick<AgentSpec, "identityProvider" | "contactUriOnCreate" | "repair"> = {};
-  if (roster.identityProvider === "sso") settings.identityProvider = "sso";
-  if (roster.contactUri === "leave-to-flex") settings.contactUriOnCreate = "leave-to-flex";
-  if (roster.repair === "in-place") settings.repair = "in-place";
-  const agents = roster.agents.map((agent, index) => ({
-    ...toAgentSpec(agent, roster.defaults ?? {}, agentLine(index)),
-    ...settings,
-  }));
+  const agents = roster.agents.map((agent, index) => toAgentSpec(agent, roster.defaults ?? {}, agentLine(index), roster));
   // Limits on what the agent becomes once defaults are applied (attributes size).
   checkAgentSizes(roster.workspace ?? "", agents, report);
   if (found.length > 0) fail();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { canonicalAttributes, managedAttributes } from "../../src/flex/attributes";
-import { classify, corruptionWarning } from "../../src/flex/drift";
+import { classify, corruptionWarning, notDriftMessage, parseNotDrift } from "../../src/flex/drift";
 import type { AgentSpec } from "../../src/flex/types";
 import { agent, channels } from "../../testing/agent-spec";
 import { channelSpec, channelState, desiredWorker, parseAttributes, projectLive, type LiveChannelRecord } from "../../src/flex/worker-model";
@@ -221,7 +221,7 @@ describe("classify alongside Flex (SSO, first sign-in, disabled skills, repair p
     projectLive(want, { sid: "WK", workspaceSid: "WS", friendlyName, attributes: typeof attrs === "string" ? attrs : JSON.stringify(attrs) }, healthyChannels);
   const { contact_uri: _c, ...noContact } = healthyAttrs;
   const sso = as({ identityProvider: "sso" });
-  const preProvisioned = as({ contactUriOnCreate: "leave-to-flex" });
+  const preProvisioned = as({ contactUriByFlex: true });
   const inPlace = as({ repair: "in-place" });
   const disabledAttrs = {
     ...healthyAttrs,
@@ -283,5 +283,15 @@ describe("classify alongside Flex (SSO, first sign-in, disabled skills, repair p
     expect(canonicalAttributes(preProvisioned, noContact)).not.toHaveProperty("contact_uri");
     expect(canonicalAttributes(preProvisioned, { ...healthyAttrs, contact_uri: "client:bob" }).contact_uri).toBe("client:bob_40acme_2Ecom");
     expect(canonicalAttributes(inPlace, { ...healthyAttrs, contact_uri: "client:bob" }).contact_uri).toBe("client:bob_40acme_2Ecom");
+  });
+});
+
+describe("the not-drift line (provider → engine log → report)", () => {
+  it("parseNotDrift reads back what notDriftMessage writes, and nothing else", () => {
+    const line = notDriftMessage("bob@acme.com", "roles is set by SSO (identityProvider: sso): live [admin], roster [agent]");
+    expect(parseNotDrift(line)).toEqual({ email: "bob@acme.com", note: "roles is set by SSO (identityProvider: sso): live [admin], roster [agent]" });
+    expect(parseNotDrift("bob@acme.com: contact_uri is fixed in place")).toBeUndefined();
+    expect(parseNotDrift("two words: not drift: x")).toBeUndefined();
+    expect(parseNotDrift(notDriftMessage("bob@acme.com", ""))).toBeUndefined();
   });
 });

@@ -71,14 +71,14 @@ const cases: Case[] = [
   { name: "missing contact_uri: waiting for sign-in, flex-roster writes it", live: worker(without("contact_uri")), kind: "update", codes: ["contact-uri-missing"] },
   {
     name: "missing contact_uri, leave-to-flex: waiting for sign-in is information",
-    agent: { contactUriOnCreate: "leave-to-flex" },
+    agent: { contactUriByFlex: true },
     live: worker(without("contact_uri")),
     kind: "in-sync",
     codes: ["waiting-for-first-sign-in"],
   },
   {
     name: "wrong contact_uri with leave-to-flex is still the seed's corruption",
-    agent: { contactUriOnCreate: "leave-to-flex" },
+    agent: { contactUriByFlex: true },
     live: worker({ ...canonical, contact_uri: "client:bob" }),
     kind: "replace",
     codes: ["contact-uri-not-canonical"],
@@ -230,7 +230,7 @@ describe("a roster setting that changes", () => {
   it.each([
     ["repair", { repair: "in-place" }],
     ["identityProvider", { identityProvider: "sso" }],
-    ["contactUriByFlex", { contactUriOnCreate: "leave-to-flex" }],
+    ["contactUriByFlex", { contactUriByFlex: true }],
     ["ownAllAttributes", { ownAllAttributes: true }],
   ] as const)("%s: the rule, the provider's diff and the report all plan an update", async (key, over) => {
     const before = desiredWorker(WS, agent(BOB));

@@ -145,7 +145,7 @@ describe("alongside Flex users", () => {
   });
 
   it("pre-provisioned: no contact_uri on create, no changes while waiting, none after the first SSO sign-in", async () => {
-    const want = desired("pat@acme.com", { contactUriOnCreate: "leave-to-flex" });
+    const want = desired("pat@acme.com", { contactUriByFlex: true });
     const { id } = await provider.create(want);
     expect(await attrsOf(id)).not.toHaveProperty("contact_uri");
     expect((await plan(id, want)).changes).toBe(false);
