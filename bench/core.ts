@@ -2,9 +2,15 @@
 // so with its defaults) against the emulator, per roster size:
 //
 //   up-empty      `pulumi up` from nothing
-//   noop-up       `pulumi up` with nothing to do (its refresh records each
-//                 worker's settled date_updated: the fast refresh's baseline)
+//   first-preview a refreshing `pulumi preview --expect-no-changes` right after it
+//                 (create records each worker's read time: nothing to settle)
+//   noop-up       `pulumi up` with nothing to do
 //   noop-preview  a refreshing `pulumi preview --expect-no-changes`
+//   live-preview  a live contact centre between two runs: 50% of workers change
+//                 activity, 5% sign in through SSO (Flex rewrites their attributes
+//                 with the same values), 1% get a chat capacity changed by hand;
+//                 then a refreshing preview (it plans those 1%)
+//   live-up       the `pulumi up` that repairs them
 //   drift-preview a preview after 1% of workers drifted out of band (full_name,
 //                 chat capacity, voice availability, deleted: in turn)
 //   drift-up      the `pulumi up` that repairs them
@@ -31,7 +37,7 @@ import { createFlexStack, STACK, type FlexStack } from "../testing/flex-stack";
 import { ensurePulumi } from "../testing/pulumi-cli";
 import { BENCH_DEFAULTS, benchAgent, rosterYaml } from "../testing/roster-builders";
 
-const PHASES = ["up-empty", "noop-up", "noop-preview", "drift-preview", "drift-up", "roster-up"] as const;
+const PHASES = ["up-empty", "first-preview", "noop-up", "noop-preview", "live-preview", "live-up", "drift-preview", "drift-up", "roster-up"] as const;
 type Phase = (typeof PHASES)[number];
 
 const { values: argv } = parseArgs({
@@ -141,13 +147,63 @@ async function drift(stack: FlexStack, n: number): Promise<Record<string, number
         done.deleted!++;
     }
   });
+  await unmeasured(emu, () => pool(jobs));
+  return done;
+}
+
+/** The emulator's latency off while `work` runs (changes made "between runs" are not measured). */
+async function unmeasured<T>(emu: Emulator, work: () => Promise<T>): Promise<T> {
   const saved = emu.control.latency();
   emu.control.setLatency(0);
-  const pool = Array.from({ length: 8 }, async () => {
-    for (let job = jobs.shift(); job; job = jobs.shift()) await job();
+  try {
+    return await work();
+  } finally {
+    emu.control.setLatency(saved.globalMs);
+  }
+}
+
+/** Run `jobs` 8 at a time. */
+async function pool(jobs: Array<() => Promise<void>>): Promise<void> {
+  const queue = [...jobs];
+  await Promise.all(Array.from({ length: 8 }, async () => {
+    for (let job = queue.shift(); job; job = queue.shift()) await job();
+  }));
+}
+
+/**
+ * A live contact centre between two runs: 50% of workers change activity
+ * (Available <-> Offline, over HTTP), 5% sign in through Flex's SSO with the
+ * claims the roster has (attributes rewritten with the same values), 1% get
+ * their chat capacity changed by hand (drift the next plan repairs).
+ */
+async function liveCentre(stack: FlexStack, n: number): Promise<Record<string, number>> {
+  const emu = stack.emulator;
+  const ws = stack.sdk.taskrouter.v1.workspaces(emu.workspaceSid);
+  const workers = live(emu);
+  const byName = new Map(workers.map((w) => [w.friendlyName, w]));
+  const acts = emu.control.dump().workspaces.find((w) => w.sid === emu.workspaceSid)!.activities;
+  const sidOf = (name: string) => acts.find((a) => a.friendlyName === name)!.sid;
+  const [available, offline] = [sidOf("Available"), sidOf("Offline")];
+  const done = { activity: 0, ssoLogin: 0, chatCapacity: 0 };
+  await unmeasured(emu, async () => {
+    const jobs: Array<() => Promise<void>> = [];
+    for (let i = 0; i < n; i += 2) {
+      const w = byName.get(flexIdentity(email(i)));
+      if (!w) continue;
+      const next = w.activitySid === available ? offline : available;
+      jobs.push(async () => void (await ws.workers(w.sid).update({ activitySid: next }), done.activity++));
+    }
+    for (let i = 1; i < n; i += 20) {
+      emu.control.ssoSignIn({ username: email(i), email: email(i), fullName: `Agent ${i}`, roles: ["agent"] });
+      done.ssoLogin++;
+    }
+    for (let i = 3; i < n; i += 100) {
+      const w = byName.get(flexIdentity(email(i)));
+      if (!w) continue;
+      jobs.push(async () => void (await ws.workers(w.sid).workerChannels("chat").update({ capacity: 4 }), done.chatCapacity++));
+    }
+    await pool(jobs);
   });
-  await Promise.all(pool);
-  emu.control.setLatency(saved.globalMs);
   return done;
 }
 
@@ -227,8 +283,15 @@ async function bench(n: number) {
       const failed = live(emulator).length !== n;
       if (failed) r.note = `(${live(emulator).length} workers live, expected ${n})`;
     });
+    await run("first-preview", ["preview", "--expect-no-changes", ...par]);
     await run("noop-up", ["up", "--yes", "--skip-preview", "--expect-no-changes", ...par]);
     await run("noop-preview", ["preview", "--expect-no-changes", ...par]);
+    let centre: Record<string, number> | undefined;
+    if (SELECTED.has("live-preview")) centre = await liveCentre(stack, n);
+    await run("live-preview", ["preview", ...par], (r) => {
+      r.note = `changed ${JSON.stringify(centre)}`;
+    });
+    await run("live-up", ["up", "--yes", "--skip-preview", ...par]);
     let drifted: Record<string, number> | undefined;
     if (SELECTED.has("drift-preview") || SELECTED.has("drift-up")) drifted = await drift(stack, n);
     await run("drift-preview", ["preview", ...par], (r) => {
