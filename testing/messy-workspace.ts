@@ -4,7 +4,7 @@
 // the tests can assert exact sets.
 
 import type { SeedWorkerSpec } from "../emulator";
-import type { FindingCode } from "../src/brownfield/audit";
+import type { FindingCode } from "../src/brownfield/findings";
 import type { Plan } from "../src/brownfield/roster-gen";
 import { flexIdentity } from "../src/flex/identity";
 import { signedInAttributes } from "./flex-workers";

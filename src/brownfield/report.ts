@@ -1,7 +1,8 @@
 // How doctor shows an audit: a table for people, a JSON document for machines.
 // Pure: the command passes in what it measured (time, API calls) and its verdict.
 
-import type { AuditFinding, AuditReport } from "./audit";
+import type { AuditReport } from "./audit";
+import type { AuditFinding } from "./findings";
 
 export interface ScanMeta {
   workspace: { sid: string; friendlyName: string };

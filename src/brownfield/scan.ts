@@ -7,7 +7,7 @@
 import pLimit from "p-limit";
 import type { TaskRouter } from "../twilio/taskrouter";
 import { isNotFound } from "../twilio/taskrouter";
-import type { ScannedWorker } from "./audit";
+import type { ScannedWorker } from "./facts";
 
 export interface ScanProgress {
   /** Workers listed so far (the total grows while pages arrive). */

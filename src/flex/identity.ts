@@ -53,3 +53,17 @@ export const CONTACT_URI_PREFIX = "client:";
 export function contactUriFor(identity: string): string {
   return CONTACT_URI_PREFIX + identity;
 }
+
+/**
+ * The key under which two names are one: Twilio matches worker friendly names,
+ * and Flex matches usernames, ignoring case. Every case-insensitive comparison
+ * of identities or emails goes through it.
+ */
+export function nameKey(name: string): string {
+  return name.toLowerCase();
+}
+
+/** Whether two friendly names (or usernames) are the same to Twilio and Flex. */
+export function sameName(a: string, b: string): boolean {
+  return nameKey(a) === nameKey(b);
+}

@@ -14,6 +14,7 @@ import type { Notices } from "./notices";
 import { DEFAULT_LAG_MARGIN_MS, REANCHOR_AFTER_MS } from "./change-log";
 import { iso, keep, projectionOf, readFromLog, sameState, type ReadState } from "./read-from-log";
 import { readUnchanged, settledDateUpdated, WorkerIndex, type StoredWorker } from "./refresh-cache";
+import { sameName } from "../flex/identity";
 
 export const OFFLINE_ACTIVITY = "Offline";
 
@@ -38,9 +39,6 @@ export function toState(o: WorkerOutputs): WorkerInputs {
   const { sid: _sid, workspaceSid: _ws, ...rest } = o;
   return rest;
 }
-
-/** Twilio compares worker friendly names ignoring case. */
-const sameName = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
 /**
  * The state after a write or a read that found a change, with the time it was

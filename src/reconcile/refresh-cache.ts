@@ -21,6 +21,7 @@
 import { channelState, type ChannelState, type LiveChannelRecord, type WorkerInputs } from "../flex/worker-model";
 import { isNotFound, type ListedWorker, type TaskRouter } from "../twilio/taskrouter";
 import { ChangeLog, type EventReader } from "./change-log";
+import { nameKey } from "../flex/identity";
 
 export const SETTLE_MS = 2000;
 export const SNAPSHOT_IDLE_MS = 15_000;
@@ -110,7 +111,7 @@ export class WorkerIndex {
    */
   async named(workspaceSid: string, friendlyName: string): Promise<string[] | undefined> {
     try {
-      return (await this.snapshot(workspaceSid)).names.get(friendlyName.toLowerCase()) ?? [];
+      return (await this.snapshot(workspaceSid)).names.get(nameKey(friendlyName)) ?? [];
     } catch {
       return undefined;
     }
@@ -139,7 +140,7 @@ export class WorkerIndex {
       for (const w of page) {
         dates.set(w.sid, w.dateUpdated);
         listedNames.set(w.sid, w.friendlyName);
-        const key = w.friendlyName.toLowerCase();
+        const key = nameKey(w.friendlyName);
         const sids = names.get(key);
         if (sids) sids.push(w.sid);
         else names.set(key, [w.sid]);

@@ -4,7 +4,7 @@
 
 import { parseNotDrift } from "../flex/drift";
 import { WORKER_TYPE } from "../provider/resource-type";
-import { decodeFlexIdentity } from "../flex/identity";
+import { decodeFlexIdentity, nameKey } from "../flex/identity";
 import type { AgentListing } from "../roster/folder";
 import { parseUrn, type PreviewDigest, type PreviewStep } from "./digest";
 import { changeReasons, channelOf, goneReasons, healthOf, redact, type Reason } from "./reasons";
@@ -315,8 +315,8 @@ export function buildPlan(digest: PreviewDigest, opts: BuildPlanOptions = {}): P
     if (d.severity !== "info") continue;
     const m = parseNotDrift(cleanMessage(d.message ?? ""));
     if (!m) continue;
-    const who = m.email.toLowerCase();
-    const agent = agents.find((a) => a.email?.toLowerCase() === who || decodeFlexIdentity(a.identity)?.toLowerCase() === who);
+    const who = nameKey(m.email);
+    const agent = agents.find((a) => (a.email !== undefined && nameKey(a.email) === who) || nameKey(decodeFlexIdentity(a.identity) ?? "") === who);
     if (!agent) continue;
     agent.notes ??= [];
     if (!agent.notes.includes(m.note)) agent.notes.push(m.note);

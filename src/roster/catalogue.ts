@@ -11,6 +11,7 @@ import { RosterSource, formatPath, type PathSegment } from "./source";
 import { closest } from "./suggest";
 import { isRecord } from "../json";
 import type { FlexSkill } from "../flex/types";
+import { nameKey } from "../flex/identity";
 
 /** Why `skill` is not usable, or undefined. */
 export function skillProblem(skill: string, catalogue: readonly FlexSkill[] | undefined): string | undefined {
@@ -113,7 +114,7 @@ export function catalogueIssues(roster: string | RosterSource, file: string, cat
         once(formatPath(path), () => issue(path, p));
       }
     }
-    if (mine.length > 0) out.set(agent.email.trim().toLowerCase(), mine);
+    if (mine.length > 0) out.set(nameKey(agent.email.trim()), mine);
   });
   return out;
 }

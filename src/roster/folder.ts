@@ -10,6 +10,7 @@ import type { AgentSpec, Roster } from "../flex/types";
 import { RosterError, type RosterIssue } from "./errors";
 import { loadRoster, parseRoster, readRosterText } from "./load";
 import { RosterSource, formatPath, type PathSegment } from "./source";
+import { nameKey, sameName } from "../flex/identity";
 
 /** A team file: `<team>.yaml` or `<team>.yml`, not hidden (editors' swap and backup files start with a dot). */
 const TEAM_FILE = /^([^.].*)\.ya?ml$/;
@@ -149,11 +150,10 @@ export function selectTeam(folder: RosterFolder, team: string): Roster {
  * listed there is that team's stack's to keep: this stack must not delete it.
  */
 export function otherTeamListing(folder: RosterFolder, team: string, identity: string): AgentListing | undefined {
-  const key = identity.toLowerCase();
   const own = teamName(team);
   for (const t of folder.teams) {
     if (t.team === own) continue;
-    const agent = t.roster.agents.find((a) => a.identity.toLowerCase() === key);
+    const agent = t.roster.agents.find((a) => sameName(a.identity, identity));
     if (agent) return { team: t.team, file: t.roster.file, line: agent.line };
   }
   return undefined;
@@ -180,8 +180,8 @@ function agentsInTwoTeams(teams: readonly (TeamRoster & { text: string })[]): Ro
       return { file: t.roster.file, line: pos.line, column: pos.column, path: formatPath(segments), message: "" };
     };
     t.roster.agents.forEach((agent, index) => {
-      const emailKey = agent.email.toLowerCase();
-      const identityKey = agent.identity.toLowerCase();
+      const emailKey = nameKey(agent.email);
+      const identityKey = nameKey(agent.identity);
       const sameEmail = emails.get(emailKey);
       const sameIdentity = identities.get(identityKey);
       const where = (seen: { team: TeamRoster; agent: AgentSpec }) => `${seen.team.roster.file}:${seen.agent.line} (team ${seen.team.team})`;

@@ -10,6 +10,7 @@
 // never zod's generic wording.
 
 import { z } from "zod";
+import { isRecord } from "../json";
 import type { ChannelSpec } from "../flex/types";
 import { MANAGED_KEYS } from "../flex/worker-model";
 import { ATTRIBUTE_KEY_MAX, EMAIL_MAX, FRIENDLY_NAME_MAX, FULL_NAME_MAX, IDENTITY_MAX, NAME_MAX } from "./limits";
@@ -84,10 +85,6 @@ export function describe(value: unknown): string {
 }
 
 type IssueLike = { code?: string; input?: unknown };
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 
 /**
  * Error map for one field: `<what> (got <value>)`, or `missing required key`
@@ -165,7 +162,7 @@ const ChannelObjectSchema = z.strictObject({
  * z.union) so that errors are about the form the admin wrote.
  */
 export const ChannelSchema = z.unknown().transform((input, ctx): ChannelSpec => {
-  if (typeof input !== "number" && !isPlainObject(input)) {
+  if (typeof input !== "number" && !isRecord(input)) {
     ctx.addIssue({
       code: "custom",
       input,

@@ -11,6 +11,7 @@ import type { RosterIssue } from "./errors";
 import { isRosterFolder, loadRosterFolder, otherTeamListing, stackRosterFile, type AgentListing, type RosterFolder } from "./folder";
 import { readRosterText } from "./load";
 import { RosterSource } from "./source";
+import { nameKey } from "../flex/identity";
 
 interface LoadOptions {
   /** Where `roster` is relative to: the Pulumi project directory (default: the working directory). */
@@ -40,7 +41,7 @@ export class StackRoster {
     const own = this.ownFile();
     if (!own) return undefined;
     if (!this.issues || this.issues.catalogue !== catalogue) this.issues = { catalogue, byEmail: catalogueIssues(own.source, own.file, catalogue) };
-    return this.issues.byEmail.get(email.toLowerCase()) ?? [];
+    return this.issues.byEmail.get(nameKey(email)) ?? [];
   }
 
   /**

@@ -5,7 +5,7 @@
 // every problem is reported in one pass.
 
 import type { z } from "zod";
-import { flexIdentity } from "../flex/identity";
+import { flexIdentity, nameKey } from "../flex/identity";
 import {
   AGENT_KEYS,
   CHANNEL_KEYS,
@@ -15,6 +15,7 @@ import {
   ROOT_KEYS,
 } from "./schema";
 import type { PathSegment } from "./source";
+import { isRecord } from "../json";
 import { closest } from "./suggest";
 import { ATTRIBUTES_JSON_MAX, IDENTITY_MAX } from "./limits";
 import { canonicalAttributes } from "../flex/attributes";
@@ -23,10 +24,6 @@ import type { AgentSpec } from "../flex/types";
 
 /** Report one problem at `path`; `atKey` points at the key rather than the value. */
 export type Report = (path: PathSegment[], message: string, atKey?: boolean) => void;
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 
 function toSegments(path: readonly PropertyKey[]): PathSegment[] {
   return path.map((seg) => (typeof seg === "number" ? seg : String(seg)));
@@ -101,19 +98,19 @@ interface Seen {
  * `agentLine(i)` is the 1-based line of agents[i].
  */
 export function crossCheck(data: unknown, agentLine: (index: number) => number, report: Report): void {
-  if (!isPlainObject(data) || !Array.isArray(data.agents)) return;
-  const defaults = isPlainObject(data.defaults) ? data.defaults : {};
+  if (!isRecord(data) || !Array.isArray(data.agents)) return;
+  const defaults = isRecord(data.defaults) ? data.defaults : {};
   const defaultSkills = defaults.skills === undefined ? [] : stringList(defaults.skills);
   const emails = new Map<string, Seen>();
   const identities = new Map<string, Seen>();
 
   data.agents.forEach((agent: unknown, index: number) => {
-    if (!isPlainObject(agent)) return;
+    if (!isRecord(agent)) return;
     const at = (...rest: PathSegment[]): PathSegment[] => ["agents", index, ...rest];
 
     // levels must name the agent's own skills
     const skills = agent.skills === undefined ? defaultSkills : stringList(agent.skills);
-    if (skills && isPlainObject(agent.levels)) {
+    if (skills && isRecord(agent.levels)) {
       const from = agent.skills === undefined ? "defaults.skills" : "skills";
       const have = skills.length ? `${from}: ${skills.join(", ")}` : "the agent has no skills";
       for (const skill of Object.keys(agent.levels)) {
@@ -158,8 +155,8 @@ export function crossCheck(data: unknown, agentLine: (index: number) => number, 
     // duplicate agents: same email or same identity, ignoring case
     const line = agentLine(index);
     const first = (seen: Seen) => `agents[${seen.index}] at line ${seen.line}`;
-    const emailKey = usableEmail?.toLowerCase();
-    const identityKey = identity?.toLowerCase();
+    const emailKey = usableEmail === undefined ? undefined : nameKey(usableEmail);
+    const identityKey = identity === undefined ? undefined : nameKey(identity);
     const sameEmail = emailKey !== undefined ? emails.get(emailKey) : undefined;
     const sameIdentity = identityKey !== undefined ? identities.get(identityKey) : undefined;
     if (sameEmail) {

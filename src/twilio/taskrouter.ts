@@ -8,6 +8,7 @@ import type { QueueDefinition } from "../flex/routing";
 import type { LiveChannelRecord, LiveWorkerRecord } from "../flex/worker-model";
 import type { FlexRosterClient } from "./client";
 import { isNotFound } from "./errors";
+import { sameName } from "../flex/identity";
 
 // Callers of the port check its errors with these; they live with the formatters.
 export { isNotFound, isPreconditionFailed, isRestException } from "./errors";
@@ -103,7 +104,7 @@ export class TaskRouter {
     if (!p) {
       p = (async () => {
         const list = await this.v1.workspaces(workspaceSid).activities.list({ friendlyName, pageSize: 50 });
-        const a = list.find((x) => x.friendlyName.toLowerCase() === friendlyName.toLowerCase());
+        const a = list.find((x) => sameName(x.friendlyName, friendlyName));
         if (!a) throw new Error(`activity "${friendlyName}" not found in workspace ${workspaceSid}`);
         return a.sid;
       })();

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { audit, workerFacts, worstSeverity, type ScannedWorker, type Severity } from "../../src/brownfield/audit";
+import { audit } from "../../src/brownfield/audit";
+import { workerFacts, type ScannedWorker } from "../../src/brownfield/facts";
+import { worstSeverity, type Severity } from "../../src/brownfield/findings";
 import { flexIdentity } from "../../src/flex/identity";
 import { parseRoster } from "../../src/roster";
 

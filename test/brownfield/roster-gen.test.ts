@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { ScannedWorker } from "../../src/brownfield/audit";
-import { generateRoster, isFlexOwnedKey, mostCommon, stableJson } from "../../src/brownfield/roster-gen";
+import type { ScannedWorker } from "../../src/brownfield/facts";
+import { generateRoster } from "../../src/brownfield/roster-gen";
+import { mostCommon, stableJson } from "../../src/brownfield/roster-defaults";
+import { isFlexOwnedKey } from "../../src/flex/flex-owned";
 import { flexIdentity } from "../../src/flex/identity";
 import { parseRoster } from "../../src/roster";
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { audit, type AuditReport, type ScannedWorker } from "../../src/brownfield/audit";
+import { audit, type AuditReport } from "../../src/brownfield/audit";
+import type { ScannedWorker } from "../../src/brownfield/facts";
 import { stackConfigValues } from "../../src/brownfield/connect";
 import { doctorJson, renderDoctor, type ScanMeta } from "../../src/brownfield/report";
 import { doctorVerdict } from "../../src/cli/commands/doctor";

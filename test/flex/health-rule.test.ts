@@ -8,7 +8,8 @@
 
 import { describe, expect, it, vi } from "vitest";
 import type { Emulator, SeedWorkerSpec } from "../../emulator";
-import { audit, FINDING_FOR_RULE, type FindingCode } from "../../src/brownfield/audit";
+import { audit } from "../../src/brownfield/audit";
+import { FINDING_FOR_RULE, type FindingCode } from "../../src/brownfield/findings";
 import { importPlan } from "../../src/brownfield/roster-gen";
 import { scanWorkspace } from "../../src/brownfield/scan";
 import { buildPlan, WORKER_TYPE, type PreviewDigest } from "../../src/report";

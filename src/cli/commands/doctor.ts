@@ -4,7 +4,8 @@
 
 import * as path from "node:path";
 import { Option, type Command } from "commander";
-import { audit, SEVERITY_ORDER, worstSeverity, type AuditReport } from "../../brownfield/audit";
+import { audit, type AuditReport } from "../../brownfield/audit";
+import { SEVERITY_ORDER, worstSeverity } from "../../brownfield/findings";
 import { connect, DEFAULT_WORKSPACE } from "../../brownfield/connect";
 import { doctorJson, renderDoctor, type DoctorVerdict } from "../../brownfield/report";
 import { scanWorkspace } from "../../brownfield/scan";
