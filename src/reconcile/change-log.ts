@@ -109,7 +109,7 @@ export class ChangeLog {
       start,
       events: Promise.all([earlier, old.events]).then(([a, b]) => {
         const merged = new Map(a);
-        for (const [sid, list] of b) merged.set(sid, [...(merged.get(sid) ?? []), ...list]);
+        for (const [sid, list] of b) merged.set(sid, keepLatest([...(merged.get(sid) ?? []), ...list]));
         return merged;
       }),
     };
@@ -117,22 +117,31 @@ export class ChangeLog {
 
   private async take(start: number, end?: number): Promise<Map<string, WorkerEvent[]>> {
     const byWorker = new Map<string, WorkerEvent[]>();
-    const types = Object.values(EVENT_TYPES);
-    const lists = await Promise.all(
-      types.map(async (type) => {
-        const out: WorkerEvent[] = [];
-        for await (const page of this.read(this.workspaceSid, type, new Date(start), end === undefined ? undefined : new Date(end))) out.push(...page);
-        return out;
+    await Promise.all(
+      Object.values(EVENT_TYPES).map(async (type) => {
+        for await (const page of this.read(this.workspaceSid, type, new Date(start), end === undefined ? undefined : new Date(end))) {
+          for (const e of page) byWorker.set(e.workerSid, keepLatest([...(byWorker.get(e.workerSid) ?? []), e]));
+        }
       }),
     );
-    for (const e of lists.flat()) {
-      const list = byWorker.get(e.workerSid);
-      if (list) list.push(e);
-      else byWorker.set(e.workerSid, [e]);
-    }
-    for (const list of byWorker.values()) list.sort((a, b) => a.date - b.date);
     return byWorker;
   }
+}
+
+/**
+ * A worker's events reduced to what planRead looks at: the latest of each type
+ * (of each channel, for channel events), oldest first. A run may read weeks of
+ * events; this keeps a few per worker in memory.
+ */
+export function keepLatest(events: readonly WorkerEvent[]): WorkerEvent[] {
+  const latest = new Map<string, WorkerEvent>();
+  for (const e of events) {
+    const channel = e.data.task_channel_unique_name;
+    const slot = `${e.type}|${typeof channel === "string" ? channel : ""}`;
+    const held = latest.get(slot);
+    if (!held || e.date >= held.date) latest.set(slot, e);
+  }
+  return [...latest.values()].sort((a, b) => a.date - b.date);
 }
 
 /** What one worker's refresh must read. */
