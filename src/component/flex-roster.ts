@@ -46,37 +46,59 @@ export class FlexRoster extends pulumi.ComponentResource {
 
   constructor(name: string, args: FlexRosterArgs, opts?: pulumi.ComponentResourceOptions) {
     super(FLEX_ROSTER_TYPE, name, {}, opts);
-    const roster = resolveRoster(args.roster, args.team);
-    const workspace = args.workspace ?? roster.workspace;
-    const workers: Record<string, FlexWorker> = {};
-    withoutStackTraces(() => {
-      for (const agent of roster.agents) {
-        workers[agent.email] = new FlexWorker(agent.identity, desiredWorker(workspace, agent), {
-          parent: this,
-          protect: agent.protect || args.protectAll === true,
-          aliases: [legacyAlias(agent)],
-        });
-      }
-    });
-    this.workers = workers;
-    this.workspace = pulumi.output(workspace);
-    // One output over all workers: an output per agent cost about 13 KB more per
-    // worker in the program's heap (2,000 workers, Pulumi's mocks).
-    const list = Object.entries(workers);
-    this.agents = pulumi.all([pulumi.all(list.map(([, w]) => w.id)), pulumi.all(list.map(([, w]) => w.contactUri))]).apply(([sids, uris]) => {
-      const out: Record<string, AgentSummary> = {};
-      list.forEach(([email], i) => (out[email] = { sid: sids[i]!, contactUri: uris[i]! }));
-      return out;
-    });
-    this.agentCount = pulumi.output(roster.agents.length);
-    this.protectedCount = pulumi.output(roster.agents.filter((a) => a.protect || args.protectAll === true).length);
-    this.registerOutputs({
-      workspace: this.workspace,
-      agents: this.agents,
-      agentCount: this.agentCount,
-      protectedCount: this.protectedCount,
-    });
+    const declared = declareRoster(this, args);
+    this.workers = declared.workers;
+    this.workspace = declared.outputs.workspace;
+    this.agents = declared.outputs.agents;
+    this.agentCount = declared.outputs.agentCount;
+    this.protectedCount = declared.outputs.protectedCount;
+    this.registerOutputs(declared.outputs);
   }
+}
+
+/** A FlexRoster's outputs, as every language sees them. */
+export interface RosterOutputs {
+  workspace: pulumi.Output<string | undefined>;
+  agents: pulumi.Output<Record<string, AgentSummary>>;
+  agentCount: pulumi.Output<number>;
+  protectedCount: pulumi.Output<number>;
+}
+
+/**
+ * Loads the roster and declares one FlexWorker per agent under `parent`. The one
+ * body of FlexRoster, shared with the FlexRoster served to other languages
+ * (./served.ts), so a worker has the same URN, inputs and provider either way.
+ */
+export function declareRoster(parent: pulumi.ComponentResource, args: FlexRosterArgs): { workers: Record<string, FlexWorker>; outputs: RosterOutputs } {
+  const roster = resolveRoster(args.roster, args.team);
+  const workspace = args.workspace ?? roster.workspace;
+  const workers: Record<string, FlexWorker> = {};
+  withoutStackTraces(() => {
+    for (const agent of roster.agents) {
+      workers[agent.email] = new FlexWorker(agent.identity, desiredWorker(workspace, agent), {
+        parent,
+        protect: agent.protect || args.protectAll === true,
+        aliases: [legacyAlias(agent)],
+      });
+    }
+  });
+  // One output over all workers: an output per agent cost about 13 KB more per
+  // worker in the program's heap (2,000 workers, Pulumi's mocks).
+  const list = Object.entries(workers);
+  const agents = pulumi.all([pulumi.all(list.map(([, w]) => w.id)), pulumi.all(list.map(([, w]) => w.contactUri))]).apply(([sids, uris]) => {
+    const out: Record<string, AgentSummary> = {};
+    list.forEach(([email], i) => (out[email] = { sid: sids[i]!, contactUri: uris[i]! }));
+    return out;
+  });
+  return {
+    workers,
+    outputs: {
+      workspace: pulumi.output(workspace),
+      agents,
+      agentCount: pulumi.output(roster.agents.length),
+      protectedCount: pulumi.output(roster.agents.filter((a) => a.protect || args.protectAll === true).length),
+    },
+  };
 }
 
 /**

@@ -1,12 +1,13 @@
 // The FlexRoster component under Pulumi's mocks: one child FlexWorker per agent,
 // parented to the component, with the canonical inputs and the outputs it
-// promises. Aliases and real URNs are checked end to end (test/e2e/upgrade.test.ts).
+// promises, and the same component as served to other languages. Aliases and real
+// URNs are checked end to end (test/e2e/upgrade.test.ts).
 
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const registered: pulumi.runtime.MockResourceArgs[] = [];
 
@@ -133,5 +134,57 @@ describe("FlexRoster", () => {
     expect(() => new FlexRoster("bad-frames", { roster: "test/fixtures/rosters/does-not-exist.yaml" })).toThrow(/roster file not found/);
     expect(Error.stackTraceLimit).toBe(17);
     Error.stackTraceLimit = 10;
+  });
+});
+
+/** What the engine would see of each worker a component declared, keyed by worker name. */
+async function workersOf(component: pulumi.ComponentResource & { agents: pulumi.Output<unknown> }, from: number) {
+  await output(component.agents); // every worker is registered by then
+  const parentUrn = await output(component.urn);
+  const workers = registered.slice(from).filter((r) => r.type.endsWith(":Worker"));
+  expect(workers.every((w) => String(w.inputs.__provider).length > 0)).toBe(true);
+  return Object.fromEntries(workers.map((w) => [w.name, { type: w.type, parentType: parentUrn.split("::")[2], inputs: w.inputs, custom: w.custom }]));
+}
+
+describe("the FlexRoster served to other languages (src/component/served.ts)", () => {
+  // From a roster path it declares the very workers the TypeScript FlexRoster declares
+  // (names, type, parent type, inputs, provider, protection) with the same outputs.
+  // The real plugin, schema and YAML program run end to end in test/languages/.
+  const dir = mkdtempSync(path.join(tmpdir(), "flex-roster-served-"));
+  const rosterFile = path.join(dir, "roster.yaml");
+  writeFileSync(
+    rosterFile,
+    ["workspace: Flex Task Assignment", "agents:", "  - { email: bob@acme.com, fullName: Bob, protect: true }", "  - { email: maria@acme.com, channels: { chat: 3 } }", ""].join("\n"),
+  );
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("declares the same workers and outputs as the TypeScript FlexRoster from the same roster path", async () => {
+    const { FlexRoster } = await import("../../src");
+    const { FlexRoster: Served } = await import("../../src/component/served");
+
+    let mark = registered.length;
+    const ts = new FlexRoster("ts", { roster: rosterFile, protectAll: false });
+    const fromTs = await workersOf(ts, mark);
+    mark = registered.length;
+    const served = new Served("served", { roster: rosterFile, protectAll: false });
+    const fromServed = await workersOf(served, mark);
+
+    expect(Object.keys(fromServed)).toEqual(["bob_40acme_2Ecom", "maria_40acme_2Ecom"]);
+    expect(fromServed).toEqual(fromTs);
+    expect(fromServed.bob_40acme_2Ecom!.parentType).toBe("flex-roster:index:FlexRoster");
+    // The same agents out (each component's workers got their own SIDs from the mocks).
+    const uris = async (agents: pulumi.Output<Record<string, { contactUri: string }>>) => Object.entries(await output(agents)).map(([email, a]) => [email, a.contactUri]);
+    expect(await uris(served.agents)).toEqual(await uris(ts.agents));
+    expect(await output(served.agentCount)).toBe(2);
+    expect(await output(served.protectedCount)).toBe(1);
+    expect(await output(served.workspace)).toBe("Flex Task Assignment");
+  });
+
+  it("stops, before any worker, when the roster is not a plain path (an output, or a loaded roster)", async () => {
+    const { FlexRoster: Served } = await import("../../src/component/served");
+    const before = registered.length;
+    expect(() => new Served("later", { roster: pulumi.output("roster.yaml") as unknown as string })).toThrow(/`roster` must be a plain path .*got an output/);
+    expect(() => new Served("loaded", { roster: { agents: [] } as unknown as string })).toThrow(/`roster` must be a plain path .*got object/);
+    expect(registered.slice(before).filter((r) => r.type.endsWith(":Worker"))).toEqual([]);
   });
 });
