@@ -1,5 +1,6 @@
 // Prints vitest's counts from its JSON report as the plain line CI reads:
 // "N passed, N failed" (", N skipped" when any), and exits non-zero on any failure.
+// Given several runs (npm test, then npm run test:languages), it adds them up.
 //
 // "failed" counts everything that went wrong, not only failed test cases:
 // - every failed test case;
@@ -36,16 +37,27 @@ export function summaryLine({ passed, failed, skipped }) {
   return `${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`;
 }
 
-function main() {
-  const file = process.argv[2] ?? "reports/vitest.json";
-  const runFile = process.argv[3] ?? "reports/vitest-run.json";
+/** Counts of several runs (npm test, npm run test:languages) added up. */
+export function combine(runs) {
+  const sum = { passed: 0, failed: 0, skipped: 0, brokenFiles: [], unhandledErrors: [] };
+  for (const c of runs) {
+    sum.passed += c.passed;
+    sum.failed += c.failed;
+    sum.skipped += c.skipped;
+    sum.brokenFiles.push(...c.brokenFiles);
+    sum.unhandledErrors.push(...c.unhandledErrors);
+  }
+  return sum;
+}
+
+/** The counts of one run from its two files; an unreadable report is one failure. */
+function countsOf(file, runFile) {
   let report;
   try {
     report = JSON.parse(readFileSync(file, "utf8"));
   } catch (err) {
     console.log(`vitest report ${file} unreadable: ${err.message}`);
-    console.log("0 passed, 1 failed");
-    process.exit(1);
+    return { passed: 0, failed: 1, skipped: 0, brokenFiles: [], unhandledErrors: [] };
   }
   let run = {};
   try {
@@ -54,7 +66,17 @@ function main() {
     console.log(`vitest run file ${runFile} unreadable: unhandled errors cannot be counted`);
     run = { unhandledErrors: ["run file missing"] };
   }
-  const counts = summarize(report, run);
+  return summarize(report, run);
+}
+
+// Arguments: pairs of <vitest JSON report> <run file>, one pair per run; the line adds them up.
+function main() {
+  const args = process.argv.slice(2);
+  if (args.length === 0) args.push("reports/vitest.json", "reports/vitest-run.json");
+  if (args.length % 2 !== 0) args.push("reports/vitest-run.json");
+  const runs = [];
+  for (let i = 0; i < args.length; i += 2) runs.push(countsOf(args[i], args[i + 1]));
+  const counts = combine(runs);
   for (const name of counts.brokenFiles) console.log(`test file failed to load or run: ${name}`);
   for (const message of counts.unhandledErrors) console.log(`unhandled error: ${message}`);
   console.log(summaryLine(counts));

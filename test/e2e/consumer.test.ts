@@ -7,24 +7,17 @@
 // corruption, the replacement in preview, the repair, and the packaged CLI
 // (npx flex-roster doctor / report) run from inside that project.
 
-import { existsSync, readFileSync } from "node:fs";
-import { mkdir, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type Emulator } from "../../emulator";
 import { createClient } from "../../src/twilio/client";
 import { describeRun, ensurePulumi, ENSURE_PULUMI_TIMEOUT_MS, makePulumiSandbox, REPO_ROOT, runCommand, runPulumi, type PulumiSandbox } from "../../testing/pulumi-cli";
+import { CONSUMER_ROSTER, installFromCache, packFlexRoster, pinnedVersion } from "../../testing/npm-consumer";
 
 const STACK = "e2e";
 const BOB = "bob_40acme_2Ecom";
-const ROSTER = `workspace: Flex Task Assignment
-defaults: { roles: [agent], channels: { chat: 2, voice: 1 } }
-agents:
-  - email: bob@acme.com
-    fullName: Bob Builder
-  - email: maria@acme.com
-    fullName: Maria Garcia
-`;
 const INDEX_TS = `import * as pulumi from "@pulumi/pulumi";
 import { FlexRoster, flexIdentity } from "flex-roster";
 
@@ -36,19 +29,13 @@ export const bobIdentity = flexIdentity("bob@acme.com");
 export const stackName = pulumi.getStack();
 `;
 
-const repoPackage = JSON.parse(readFileSync(path.join(REPO_ROOT, "package.json"), "utf8"));
-const pin = (name: string) => repoPackage.devDependencies[name] as string;
+const pin = pinnedVersion;
 
 let sandbox: PulumiSandbox;
 let emulator: Emulator;
 let env: Record<string, string>;
 
 const sh = (cmd: string, args: string[], timeoutMs = 5 * 60_000) => runCommand(cmd, args, { cwd: sandbox.dir, env, timeoutMs });
-async function ok(cmd: string, args: string[], timeoutMs?: number) {
-  const r = await sh(cmd, args, timeoutMs);
-  if (r.code !== 0) throw new Error(describeRun(`${cmd} ${args.join(" ")}`, r));
-  return r;
-}
 const pulumi = (args: string[]) => runPulumi([...args, "--stack", STACK, "--non-interactive"], { cwd: sandbox.dir, env });
 async function pulumiOk(args: string[]) {
   const r = await pulumi(args);
@@ -65,11 +52,7 @@ async function flexRosterSpec(source: Source, scratch: string): Promise<string> 
     if (head.code !== 0) throw new Error(describeRun("git rev-parse HEAD", head));
     return `git+file://${REPO_ROOT}#${head.stdout.trim()}`;
   }
-  const packDir = path.join(scratch, "pack");
-  await mkdir(packDir);
-  const pack = await runCommand("npm", ["pack", "--json", "--pack-destination", packDir], { cwd: REPO_ROOT, timeoutMs: 5 * 60_000 });
-  if (pack.code !== 0) throw new Error(describeRun("npm pack", pack));
-  return `file:${path.join(packDir, JSON.parse(pack.stdout.slice(pack.stdout.indexOf("[")))[0].filename)}`;
+  return `file:${await packFlexRoster(path.join(scratch, "pack"))}`;
 }
 
 async function setUpConsumer(source: Source) {
@@ -100,16 +83,11 @@ async function setUpConsumer(source: Source) {
     ),
     "tsconfig.json": JSON.stringify({ compilerOptions: { strict: true, target: "ES2022", module: "commonjs", moduleResolution: "node", esModuleInterop: true, skipLibCheck: true }, files: ["index.ts"] }),
     "index.ts": INDEX_TS,
-    "roster.yaml": ROSTER,
+    "roster.yaml": CONSUMER_ROSTER,
   };
   for (const [name, text] of Object.entries(files)) await writeFile(path.join(sandbox.dir, name), text);
-  // From the local npm cache. `npm ci` of this repository caches every tarball but not
-  // the registry's package documents that resolving a new project needs; only when
-  // those are missing does npm fall back to asking the registry (once per machine).
   // The tarball needs no scripts; from Git, npm must run flex-roster's `prepare` (as for any user).
-  const install = ["install", "--no-audit", "--no-fund", ...(source === "the packed tarball" ? ["--ignore-scripts"] : [])];
-  const offline = await sh("npm", [...install, "--offline"], 10 * 60_000);
-  if (offline.code !== 0) await ok("npm", [...install, "--prefer-offline"], 10 * 60_000);
+  await installFromCache(sandbox.dir, env, source === "the packed tarball" ? ["--ignore-scripts"] : []);
 
   const init = await runPulumi(["stack", "init", STACK, "--non-interactive"], { cwd: sandbox.dir, env });
   if (init.code !== 0) throw new Error(describeRun("stack init", init));

@@ -54,6 +54,26 @@ describe("vitest summary", () => {
     expect(noRun.stdout.trim().split("\n").at(-1)).toMatch(/^\d+ passed, 1 failed$/);
   });
 
+  it("adds up several runs (npm test, then npm run test:languages): every failure of either counts", () => {
+    const both = spawnSync(process.execPath, [
+      SCRIPT,
+      join(FIXTURES, "file-load-failure.report.json"), join(FIXTURES, "file-load-failure.run.json"),
+      join(FIXTURES, "unhandled-error.report.json"), join(FIXTURES, "unhandled-error.run.json"),
+    ], { encoding: "utf8" });
+    expect(both.status).toBe(1);
+    expect(both.stdout.trim().split("\n").at(-1)).toBe("6 passed, 2 failed");
+    expect(both.stdout).toContain("test file failed to load or run: /project/test/broken.test.ts");
+    expect(both.stdout).toContain("unhandled error: late boom");
+    // A second run whose report is missing (it never ran to the end) is a failure too.
+    const missing = spawnSync(process.execPath, [
+      SCRIPT,
+      join(FIXTURES, "unhandled-error.report.json"), join(FIXTURES, "unhandled-error.run.json"),
+      join(FIXTURES, "nope.json"), join(FIXTURES, "nope.run.json"),
+    ], { encoding: "utf8" });
+    expect(missing.status).toBe(1);
+    expect(missing.stdout.trim().split("\n").at(-1)).toBe("4 passed, 2 failed");
+  });
+
   it("a clean report gives exit 0 and the plain line", () => {
     const clean = { numPassedTests: 3, numFailedTests: 0, numPendingTests: 1, success: true, testResults: [{ status: "passed", assertionResults: [] }] };
     expect(summaryLine(summarize(clean, { unhandledErrors: [] }))).toBe("3 passed, 0 failed, 1 skipped");
