@@ -3,7 +3,7 @@
 // promises, and the same component as served to other languages. Aliases and real
 // URNs are checked end to end (test/e2e/upgrade.test.ts).
 
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
@@ -178,6 +178,15 @@ describe("the FlexRoster served to other languages (src/component/served.ts)", (
     expect(await output(served.agentCount)).toBe(2);
     expect(await output(served.protectedCount)).toBe(1);
     expect(await output(served.workspace)).toBe("Flex Task Assignment");
+  });
+
+  it("the plugin folder serves it under the package's name and version", () => {
+    const root = path.join(__dirname, "../..");
+    const read = (file: string) => JSON.parse(readFileSync(path.join(root, file), "utf8"));
+    const plugin = read("plugin/package.json");
+    expect({ name: plugin.name, version: plugin.version }).toEqual({ name: read("package.json").name, version: read("package.json").version });
+    expect(readFileSync(path.join(root, "plugin/PulumiPlugin.yaml"), "utf8")).toMatch(/^runtime:\n  name: nodejs$/m);
+    expect(readFileSync(path.join(root, "plugin/index.ts"), "utf8")).toContain('componentProviderHost({ name: "flex-roster", components: [FlexRoster]');
   });
 
   it("stops, before any worker, when the roster is not a plain path (an output, or a loaded roster)", async () => {
