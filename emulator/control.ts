@@ -69,6 +69,12 @@ export interface CountersSnapshot {
   byRoute: Record<string, number>;
   /** Per response status code ("dropped" for destroyed connections). */
   byStatus: Record<string, number>;
+  /**
+   * Fired faults per rule, as `kind METHOD route` (e.g. `429 POST /v1/…/Workers`).
+   * Kept after a counted fault expires (faults() then no longer lists it), so a
+   * test can prove each fault it aimed actually fired.
+   */
+  firedByRule: Record<string, number>;
 }
 
 interface Fault extends FaultInfo {
@@ -114,6 +120,11 @@ export function ruleMatches(
   return false;
 }
 
+/** How counters name a fault rule: `kind METHOD route`. */
+export function faultRuleKey(f: { kind: string; method: string; route: string }): string {
+  return `${f.kind} ${f.method} ${f.route}`;
+}
+
 export class Control {
   private latency: LatencyConfig = { globalMs: 0, rules: [] };
   private faultList: Fault[] = [];
@@ -121,7 +132,7 @@ export class Control {
   private c: CountersSnapshot = Control.zero();
 
   private static zero(): CountersSnapshot {
-    return { total: 0, writes: 0, faults: 0, byRoute: {}, byStatus: {} };
+    return { total: 0, writes: 0, faults: 0, byRoute: {}, byStatus: {}, firedByRule: {} };
   }
 
   // -- counters ---------------------------------------------------------------
@@ -242,6 +253,8 @@ export class Control {
       f.hits++;
       if (f.remaining !== null) f.remaining--;
       this.c.faults++;
+      const rule = faultRuleKey(f);
+      this.c.firedByRule[rule] = (this.c.firedByRule[rule] ?? 0) + 1;
       if (f.kind === "slow") delayMs += f.delayMs;
       else fired = f;
     }

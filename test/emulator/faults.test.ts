@@ -64,6 +64,8 @@ describe("faults by count", () => {
     expect((await get(`/v1/Workspaces/${emu.workspaceSid}/Activities`)).status).toBe(200);
     expect((await get(listPath())).status).toBe(200);
     expect(emu.control.faults()).toEqual([]); // expired
+    // ...but the counters still say it fired, and on which rule
+    expect(emu.control.counters().firedByRule).toEqual({ [`429 ${LIST}`]: 2 });
   });
 
   it("500 and 503 arrive in the SDK as RestException; method filters apply", async () => {
@@ -210,12 +212,13 @@ describe("counters", () => {
         "GET (unmatched)": 1,
       },
       byStatus: { "200": 4, "201": 1, "404": 2, "429": 1 },
+      firedByRule: { "429 * *": 1 },
     });
     // control API calls are not counted
     await control("GET", "/counters");
     expect(emu.control.counters().total).toBe(8);
     emu.control.resetCounters();
-    expect(emu.control.counters()).toEqual({ total: 0, writes: 0, faults: 0, byRoute: {}, byStatus: {} });
+    expect(emu.control.counters()).toEqual({ total: 0, writes: 0, faults: 0, byRoute: {}, byStatus: {}, firedByRule: {} });
   });
 });
 
@@ -275,7 +278,7 @@ describe("control API over HTTP", () => {
     expect(state.workspaces[0].workers.map((w: { sid: string }) => w.sid).slice(0, 2)).toEqual([a, b]);
     expect(state.workspaces[0].workers[0].attributes).toBe("{not json");
 
-    expect((await control("PUT", "/options", { rejectDeleteWhenBusy: true })).body).toEqual({ rejectDeleteWhenBusy: true, flexEnabled: true });
+    expect((await control("PUT", "/options", { rejectDeleteWhenBusy: true })).body).toEqual({ rejectDeleteWhenBusy: true, flexEnabled: true, ignoreIfMatch: false });
     await control("POST", `/workspaces/default/workers/${b}/busy`, {});
     const del = await fetch(`${emu.url}${listPath()}/${b}`, { method: "DELETE", headers: { authorization: auth() } });
     expect(del.status).toBe(400);
