@@ -83,6 +83,40 @@ describe("ResilientRequestClient", () => {
   });
 });
 
+describe("account-wide hold-back after a 429", () => {
+  it("a request started after a 429 with Retry-After waits until then, not only the refused one", async () => {
+    const other = { method: "get" as const, uri: `https://taskrouter.twilio.com/v1/Workspaces/${WS}/Activities` };
+    const calls: Array<{ uri: string; at: number }> = [];
+    let refusedAt = 0;
+    const inner: RequestClientLike = {
+      async request(opts: { uri: string }) {
+        calls.push({ uri: opts.uri, at: Date.now() });
+        if (calls.length === 1) {
+          refusedAt = Date.now();
+          return { statusCode: 429, body: {}, headers: { "retry-after": "1" } } as never;
+        }
+        return { statusCode: 200, body: {}, headers: {} } as never;
+      },
+    } as never;
+    // The other request starts while the refused one backs off (Retry-After 1 s, capped at 300 ms).
+    let second: Promise<unknown> | undefined;
+    const c: ResilientRequestClient = new ResilientRequestClient(inner, {
+      maxDelayMs: 300,
+      random: () => 0,
+      sleep: (ms) => {
+        second ??= c.request(other);
+        return new Promise((r) => setTimeout(r, ms));
+      },
+    });
+    await c.request(get);
+    await second;
+    const otherCall = calls.find((x) => x.uri === other.uri)!;
+    // Without the hold-back it would go at once (about 0 ms after the 429).
+    expect(otherCall.at - refusedAt).toBeGreaterThanOrEqual(250);
+    expect(calls).toHaveLength(3); // the 429, then both succeed
+  });
+});
+
 describe("routeOf", () => {
   it.each([
     [`https://x/v1/Workspaces/${WS}/Workers`, "/v1/Workspaces/{WS}/Workers"],
