@@ -150,9 +150,15 @@ describe.each(SOURCES)("a consumer project that installs flex-roster from %s", {
   it("an out-of-band corruption shows as a replacement in preview; up repairs it", async () => {
     const sdk = createClient({ username: emulator.accountSid, password: emulator.authToken, baseUrl: emulator.url }).twilio;
     const workers = sdk.taskrouter.v1.workspaces(emulator.workspaceSid).workers;
-    const [bob] = await workers.list({ friendlyName: BOB });
+    // Lists return attributes: null (as Twilio does): the attributes come from a fetch,
+    // so only contact_uri is corrupted and everything else the worker has stays.
+    const [listed] = await workers.list({ friendlyName: BOB });
+    const bob = await workers(listed.sid).fetch();
     const attrs = JSON.parse(bob.attributes);
+    expect(attrs).toMatchObject({ email: "bob@acme.com", contact_uri: `client:${BOB}` });
     await workers(bob.sid).update({ attributes: JSON.stringify({ ...attrs, contact_uri: "client:bob" }) });
+    const corrupted = JSON.parse((await workers(bob.sid).fetch()).attributes);
+    expect(corrupted).toEqual({ ...attrs, contact_uri: "client:bob" });
 
     const preview = await pulumiOk(["preview", "--json"]);
     const steps: Array<{ op: string; urn: string }> = JSON.parse(preview.stdout).steps;
