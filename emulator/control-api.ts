@@ -24,7 +24,10 @@ export interface WorkspaceRef {
   workspace?: string;
 }
 
-/** rejectDeleteWhenBusy (default false): HTTP 400, code 20001; flexEnabled (default true): false answers 404 for Flex. */
+/**
+ * rejectDeleteWhenBusy (default false): HTTP 400, code 20001; flexEnabled (default true): false answers 404 for Flex;
+ * ignoreIfMatch (default false): worker update and delete ignore If-Match (an assumption broken on purpose).
+ */
 export type EmulatorOptionsState = StoreOptionsState;
 
 export interface BusyState {
@@ -65,6 +68,8 @@ export interface EmulatorControl {
   dropEvents(opts?: WorkspaceRef): { dropped: number };
   /** Events: move every event of the workspace `ms` into the past (to reach the 30-day edge). */
   ageEvents(ms: number, opts?: WorkspaceRef): { agedMs: number };
+  /** An admin renames an activity (e.g. Offline to "Logged out"): a workspace without the activity a name lookup expects. */
+  renameActivity(name: string, newName: string, opts?: WorkspaceRef): { sid: string; friendlyName: string };
   /** Insert workers in bulk, bypassing validation (and the event log). Returns their SIDs in order. */
   seedWorkers(specs: readonly SeedWorkerSpec[], opts?: WorkspaceRef): string[];
   /**
@@ -151,6 +156,16 @@ export function createControlApi(
       store.events.age(workspace(opts), Number(ms));
       return { agedMs: Number(ms) };
     },
+    renameActivity(name, newName, opts) {
+      const ws = workspace(opts);
+      const a = ws.activities.find((x) => x.friendlyName.toLowerCase() === String(name).toLowerCase());
+      if (!a) throw new TwilioApiError(404, 20404, `Activity ${name} not found in workspace ${ws.sid}`);
+      if (typeof newName !== "string" || newName.trim() === "") throw Errors.badRequest("newName must be a non-empty string");
+      a.friendlyName = newName;
+      a.dateUpdated = Date.now();
+      store.onChange();
+      return { sid: a.sid, friendlyName: a.friendlyName };
+    },
     seedWorkers(specs, opts) {
       if (!Array.isArray(specs)) throw Errors.badRequest("seed body must be an array of workers");
       return store.workers.seed(workspace(opts), specs).map((w) => w.sid);
@@ -166,6 +181,7 @@ export function createControlApi(
     setOptions(opts) {
       if (opts.rejectDeleteWhenBusy !== undefined) store.options.rejectDeleteWhenBusy = Boolean(opts.rejectDeleteWhenBusy);
       if (opts.flexEnabled !== undefined) store.options.flexEnabled = Boolean(opts.flexEnabled);
+      if (opts.ignoreIfMatch !== undefined) store.options.ignoreIfMatch = Boolean(opts.ignoreIfMatch);
       return { ...store.options };
     },
     reset() {

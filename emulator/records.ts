@@ -235,6 +235,12 @@ export interface StoreOptionsState {
   rejectDeleteWhenBusy: boolean;
   /** Serve the Flex Configuration (an account with Flex). */
   flexEnabled: boolean;
+  /**
+   * Play an API that ignores If-Match on worker update and delete (never 412).
+   * Twilio honours it; this breaks one assumption on purpose, for
+   * `flex-roster conformance` to catch.
+   */
+  ignoreIfMatch: boolean;
 }
 
 /**

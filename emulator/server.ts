@@ -265,6 +265,9 @@ function registerControlRoutes(
   app.post(`${P}/workspaces/:ws/workers/:worker/disable-skill`, async (req) =>
     api.disableSkill((req.params as Params).worker!, obj(req.body).skill as string, wsRef(req)),
   );
+  app.post(`${P}/workspaces/:ws/activities/:activity/rename`, async (req) =>
+    api.renameActivity((req.params as Params).activity!, obj(req.body).friendlyName as string, wsRef(req)),
+  );
   app.post(`${P}/workspaces/:ws/second-chat`, async (req) => api.secondChat(obj(req.body).username as string, wsRef(req)));
 
   // The event log (emulator/events.ts).

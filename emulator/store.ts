@@ -38,7 +38,7 @@ export class Store implements StoreContext {
 
   constructor(opts: StoreOptions) {
     this.accountSid = opts.accountSid;
-    this.options = { rejectDeleteWhenBusy: opts.rejectDeleteWhenBusy ?? false, flexEnabled: opts.flexEnabled ?? true };
+    this.options = { rejectDeleteWhenBusy: opts.rejectDeleteWhenBusy ?? false, flexEnabled: opts.flexEnabled ?? true, ignoreIfMatch: false };
     this.routing = new Routing(this, (ws, sid) => this.catalogue.activityOf(ws, sid) !== undefined);
     this.catalogue = new Catalogue(this, (ws) => this.routing.seedDefaults(ws));
     this.reservations = new Reservations(this, this.catalogue);

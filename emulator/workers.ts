@@ -345,7 +345,7 @@ export class Workers {
   }
 
   private checkIfMatch(w: WorkerRec, ifMatch: string | undefined): void {
-    if (ifMatch === undefined) return;
+    if (ifMatch === undefined || this.ctx.options.ignoreIfMatch) return;
     const tags = ifMatch.split(",").map(normalizeEtag);
     if (tags.includes("*")) return;
     if (!tags.includes(normalizeEtag(this.etag(w)))) throw Errors.preconditionFailed();

@@ -38,7 +38,7 @@ export class WorkerCheck {
   private preflightReported = false;
 
   constructor(private readonly deps: WorkerCheckDeps) {
-    this.preflight = new Preflight(deps.taskRouter);
+    this.preflight = new Preflight(deps.taskRouter, (wsSid) => deps.flex.offlineActivity(deps.taskRouter(), wsSid));
   }
 
   /** `olds` is empty for a new resource (and for a replacement, re-checked as a create). */

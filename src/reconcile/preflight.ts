@@ -1,14 +1,19 @@
 // What must hold before any worker is written, checked once per run (per
 // provider process) and cached: Twilio accepts the credentials, the workspace
-// resolves, and which task channels it has. check() awaits it for every resource, so a preview fails
-// exactly where up would, with one message and no write.
+// resolves, it has the activity new and retiring workers are put in (Flex's
+// offline activity, else the one named Offline), and which task channels it
+// has. check() awaits it for every resource, so a preview fails exactly where
+// up would, with one message and no write.
 
 import { credentialsMessage, isRestException } from "../twilio/errors";
 import type { TaskRouter } from "../twilio/taskrouter";
+import { OFFLINE_ACTIVITY } from "./reconciler";
 
 export interface WorkspaceFacts {
   sid: string;
   friendlyName: string;
+  /** The activity create and delete put a worker in. */
+  offlineActivitySid: string;
   /** Task channel unique names, sorted. */
   channels: string[];
 }
@@ -23,10 +28,16 @@ export class PreflightError extends Error {
 
 const WS_SID = /^WS[0-9a-f]{32}$/;
 
+/** Where a run's offline activity comes from: Flex's Configuration or the activity named Offline. */
+export type OfflineActivityLookup = (workspaceSid: string) => Promise<string>;
+
 export class Preflight {
   private readonly runs = new Map<string, Promise<WorkspaceFacts>>();
 
-  constructor(private readonly taskRouter: () => TaskRouter) {}
+  constructor(
+    private readonly taskRouter: () => TaskRouter,
+    private readonly offlineActivity: OfflineActivityLookup,
+  ) {}
 
   /** The workspace's facts, once per workspace spelling per process. Rejects with a PreflightError. */
   workspace(nameOrSid: string): Promise<WorkspaceFacts> {
@@ -44,7 +55,8 @@ export class Preflight {
     try {
       const ws = await tr.resolveWorkspace(nameOrSid);
       const channels = await tr.client.twilio.taskrouter.v1.workspaces(ws.sid).taskChannels.list({ pageSize: 100 });
-      return { sid: ws.sid, friendlyName: ws.friendlyName, channels: channels.map((c) => c.uniqueName).sort() };
+      const offlineActivitySid = await this.offlineActivityOf(ws);
+      return { sid: ws.sid, friendlyName: ws.friendlyName, offlineActivitySid, channels: channels.map((c) => c.uniqueName).sort() };
     } catch (err) {
       if (isRestException(err) && err.status === 401) throw new PreflightError(`${credentialsMessage(settings, err)}; nothing was written`);
       if (isRestException(err) && err.status === 404 && WS_SID.test(nameOrSid)) {
@@ -56,6 +68,38 @@ export class Preflight {
       }
       throw err;
     }
+  }
+
+  /**
+   * The activity create and delete need, and that it exists in the workspace: a
+   * Flex Configuration may name one that was deleted since, and without Flex the
+   * activity is found by the name Offline, which an admin may have renamed.
+   */
+  private async offlineActivityOf(ws: { sid: string; friendlyName: string }): Promise<string> {
+    const tr = this.taskRouter();
+    let sid: string;
+    try {
+      sid = await this.offlineActivity(ws.sid);
+    } catch (err) {
+      if (isRestException(err)) throw err;
+      throw new PreflightError(
+        `the workspace "${ws.friendlyName}" (${ws.sid}) has no activity named "${OFFLINE_ACTIVITY}", and no Flex Configuration ` +
+          "names its offline activity: flex-roster puts new and removed agents' workers in it. " +
+          `Add an activity named "${OFFLINE_ACTIVITY}" (available: false) to the workspace; nothing was written`,
+      );
+    }
+    try {
+      await tr.client.twilio.taskrouter.v1.workspaces(ws.sid).activities(sid).fetch();
+    } catch (err) {
+      if (isRestException(err) && err.status === 404) {
+        throw new PreflightError(
+          `the Flex Configuration names offline activity ${sid} (taskrouter_offline_activity_sid), which the workspace ` +
+            `"${ws.friendlyName}" (${ws.sid}) does not have: fix it in Flex; nothing was written`,
+        );
+      }
+      throw err;
+    }
+    return sid;
   }
 }
 

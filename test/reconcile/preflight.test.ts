@@ -1,5 +1,5 @@
-// The provider's preflight in check(): credentials, workspace and task
-// channels are checked once per run (one provider process), against the
+// The provider's preflight in check(): credentials, workspace, its offline
+// activity and task channels are checked once per run (one provider process), against the
 // emulator over HTTP with the real twilio SDK, and a failure is one clear
 // error instead of one per worker. check() never writes.
 
@@ -11,6 +11,7 @@ import { WorkerProvider } from "../../src/provider/worker-impl";
 import { createClient } from "../../src/twilio/client";
 import { resolveTwilioSettings } from "../../src/twilio/settings";
 import { TaskRouter } from "../../src/twilio/taskrouter";
+import { emulatorSdk } from "../../testing/emulator-client";
 
 let emu: Emulator;
 
@@ -37,7 +38,10 @@ beforeAll(async () => {
   emu = await startEmulator();
 });
 afterAll(() => emu.close());
-beforeEach(() => emu.control.reset());
+beforeEach(() => {
+  emu.control.reset();
+  emu.control.setOptions({ flexEnabled: true });
+});
 
 describe("preflight in check", () => {
   it("runs once per run: 20 checks make one workspace lookup, one task channel list and no write", async () => {
@@ -98,6 +102,43 @@ describe("preflight in check", () => {
     const sid = "WS" + "0".repeat(32);
     expect(await rejection(q.check(undefined, inputs("a@acme.com", { chat: 1 }, sid)))).toBe(
       `TaskRouter workspace ${sid} (the roster's "workspace") does not exist in account ${emu.accountSid}`,
+    );
+    expect(emu.control.counters().writes).toBe(0);
+  });
+
+  it("no Flex Configuration and no activity named Offline: check fails once, naming both, with no write; create would fail", async () => {
+    emu.control.setOptions({ flexEnabled: false });
+    emu.control.renameActivity("Offline", "Logged out");
+    const p = providerWith(good());
+    const msg = await rejection(p.check(undefined, inputs("a@acme.com", { chat: 1 })));
+    expect(msg).toBe(
+      `the workspace "Flex Task Assignment" (${emu.workspaceSid}) has no activity named "Offline", and no Flex Configuration ` +
+        "names its offline activity: flex-roster puts new and removed agents' workers in it. " +
+        'Add an activity named "Offline" (available: false) to the workspace; nothing was written',
+    );
+    expect(await rejection(p.check(undefined, inputs("b@acme.com", { chat: 1 })))).toBe(
+      "b@acme.com: not checked: the run's preflight failed (see the first error)",
+    );
+    expect(emu.control.counters().writes).toBe(0);
+    // What up would have met: the same lookup fails the create.
+    await expect(providerWith(good()).create(inputs("a@acme.com", { chat: 1 }))).rejects.toThrow('activity "Offline" not found');
+    expect(emu.control.counters().writes).toBe(0);
+  });
+
+  it("with Flex, its offline activity is used even when none is named Offline", async () => {
+    emu.control.renameActivity("Offline", "Logged out");
+    const r = await providerWith(good()).check(undefined, inputs("a@acme.com", { chat: 1 }));
+    expect(r.failures).toEqual([]);
+  });
+
+  it("a Flex Configuration naming an offline activity the workspace lacks fails check, naming the field", async () => {
+    const missing = "WA" + "0".repeat(32);
+    await emulatorSdk(emu).flexApi.v1.configuration().update({ taskrouter_offline_activity_sid: missing } as never);
+    emu.control.resetCounters();
+    const msg = await rejection(providerWith(good()).check(undefined, inputs("a@acme.com", { chat: 1 })));
+    expect(msg).toBe(
+      `the Flex Configuration names offline activity ${missing} (taskrouter_offline_activity_sid), which the workspace ` +
+        `"Flex Task Assignment" (${emu.workspaceSid}) does not have: fix it in Flex; nothing was written`,
     );
     expect(emu.control.counters().writes).toBe(0);
   });
