@@ -19,7 +19,7 @@ export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 export const EXIT_MEANINGS: Readonly<Record<ExitCode, string>> = {
   [EXIT.OK]: "ok: in sync, clean, done",
   [EXIT.ERROR]: "error: bad option or input, credentials, network, Pulumi failed or the preview reported errors",
-  [EXIT.DRIFT]: "drift or findings: live Flex differs from the roster, or doctor found problems (see --fail-on)",
+  [EXIT.DRIFT]: "drift or findings: live Flex differs from the roster, doctor found problems (see --fail-on), or an assumption of conformance does not hold",
   [EXIT.BLOCKED]: "refused by the blast-radius guard: nothing was applied",
 };
 
@@ -54,6 +54,11 @@ export const COMMAND_EXITS = {
   import: {
     [EXIT.OK]: "roster written (its comments flag the workers that are corrupted)",
     [EXIT.ERROR]: "could not import (bad option, credentials, network, file exists)",
+  },
+  conformance: {
+    [EXIT.OK]: "every checked assumption holds; the scratch worker was deleted",
+    [EXIT.ERROR]: "could not run (bad option, credentials, workspace), interrupted, or the scratch worker could not be deleted",
+    [EXIT.DRIFT]: "an assumption does not hold: the table names it and what flex-roster does about it",
   },
 } as const satisfies Record<string, Partial<Record<ExitCode, string>>>;
 

@@ -7,6 +7,7 @@
 import { Command, CommanderError } from "commander";
 import { defaultContext, type CliContext } from "./context";
 import { EXIT, exitCodesHelp } from "./exit-codes";
+import * as conformance from "./commands/conformance";
 import * as doctor from "./commands/doctor";
 import * as drift from "./commands/drift";
 import * as importCmd from "./commands/import";
@@ -15,7 +16,7 @@ import * as report from "./commands/report";
 import * as up from "./commands/up";
 
 /** Every subcommand, in the order of `--help`: GitOps (PR report, guarded apply, drift gate), then brownfield. */
-const COMMANDS: readonly { register(program: Command, ctx: CliContext): void }[] = [report, preview, up, drift, doctor, importCmd];
+const COMMANDS: readonly { register(program: Command, ctx: CliContext): void }[] = [report, preview, up, drift, doctor, importCmd, conformance];
 
 export function buildProgram(ctx: CliContext = defaultContext()): Command {
   const program = new Command("flex-roster")

@@ -69,6 +69,8 @@ interface Row {
   workers?: SeedWorkerSpec[];
   /** The Pulumi commands that must have run. */
   calls?: string[];
+  /** Emulator options for the row (e.g. an assumption broken for conformance). */
+  options?: { ignoreIfMatch?: boolean };
 }
 
 const table: Row[] = [
@@ -100,6 +102,10 @@ const table: Row[] = [
 
   { command: "import", outcome: "ok: roster written (corrupted workers are no failure)", argv: ["import", "--out", "-"], workers: [healthy("a@acme.com"), corrupted], code: EXIT.OK },
   { command: "import", outcome: "error: no credentials", argv: ["import", "--out", "-"], code: EXIT.ERROR },
+
+  { command: "conformance", outcome: "ok: every assumption holds", argv: ["conformance", "--event-wait", "5"], workers: [], code: EXIT.OK },
+  { command: "conformance", outcome: "error: no credentials", argv: ["conformance"], code: EXIT.ERROR },
+  { command: "conformance", outcome: "findings: If-Match ignored", argv: ["conformance", "--event-wait", "5"], workers: [], options: { ignoreIfMatch: true }, code: EXIT.DRIFT },
 ];
 
 // Usage errors end the same way for every command.
@@ -114,6 +120,7 @@ const usage: Row[] = (Object.keys(COMMAND_EXITS) as CommandName[]).map((command)
 async function run(row: Row): Promise<{ ctx: RecordingContext; calls: string[] }> {
   const calls: string[] = [];
   emu.control.reset();
+  emu.control.setOptions({ ignoreIfMatch: false, ...row.options });
   if (row.workers) emu.control.seedWorkers(row.workers);
   const env: NodeJS.ProcessEnv = row.workers
     ? { TWILIO_ACCOUNT_SID: emu.accountSid, TWILIO_AUTH_TOKEN: emu.authToken, FLEX_ROSTER_API_BASE_URL: emu.url }
