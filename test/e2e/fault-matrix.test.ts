@@ -6,8 +6,12 @@
 // and the create half of a replace), POST …/Workers/{Sid} (update, and the
 // Offline step of delete and replace), DELETE …/Workers/{Sid}. After the fault
 // is lifted, one ordinary `up` and a `preview --expect-no-changes` must pass
-// with every roster agent having exactly one worker (0 duplicates, 0 lost)
-// and the removed one gone. Figures go to docs/reliability.md.
+// with every roster agent having its worker in state and the removed one gone.
+// Each row also proves its fault happened (the emulator's per-rule counters,
+// a 412, a kill that landed mid-run, a restart the run lived through), and
+// that every worker a failed run left outside state was adopted by the rerun
+// (a duplicate cannot happen: Twilio, like the emulator, refuses a second
+// worker of the same name). Figures go to docs/reliability.md.
 
 import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -41,6 +45,8 @@ interface Row {
   arm(ctx: Ctx): Promise<Armed | void>;
   /** Whether the faulted run itself must succeed (retries absorb the fault). */
   faultedRunPasses?: boolean;
+  /** Asserts the fault really happened during the faulted run (a row whose fault never fired must fail). */
+  fired(f: Figure, ctx: Ctx): void;
 }
 
 interface Armed {
@@ -49,6 +55,8 @@ interface Armed {
   env?: Record<string, string>;
   args?: string[];
   kill?: boolean;
+  /** Figures the row fills in while it runs. */
+  figure?: Partial<Figure>;
 }
 
 interface Ctx {
@@ -64,13 +72,21 @@ interface Figure {
   faultsFired: number;
   /** Responses by status during the faulted run, e.g. 412s from the race. */
   byStatus: Record<string, number>;
+  /** Fired faults per rule, `kind METHOD route` (the emulator's counters). */
   hitsByOp: Record<string, number>;
+  /** Kill row: the kill landed before the run ended on its own. */
+  killedInFlight?: boolean;
+  /** Restart row: the emulator was restarted while the run was still going. */
+  restartedInFlight?: boolean;
   faultedMs: number;
   rerunExit: number | null;
   rerunMs: number;
   previewExit: number | null;
   workers: number;
-  duplicates: number;
+  /** Workers of roster agents live after the faulted run but not in state. */
+  orphansBeforeRerun: number;
+  /** Of those, the ones the rerun took into state (their SIDs unchanged). */
+  adopted: number;
   lost: number;
 }
 
@@ -97,33 +113,34 @@ const onEveryOp = (spec: Omit<FaultSpec, "method" | "route">): FaultSpec[] =>
   OPS.map((op) => ({ ...spec, route: op }));
 
 const ROWS: Row[] = [
-  { fault: "401 mid-run (credentials rotated)", arm: async () => inject([{ kind: "401", route: UPDATE }, { kind: "401", route: DELETE }]) },
+  {
+    fault: "401 mid-run (credentials rotated)",
+    arm: async () => inject([{ kind: "401", route: UPDATE }, { kind: "401", route: DELETE }]),
+    // The Offline step of the delete and the replace is an update: the update route always sees it.
+    fired: (f) => expect(f.hitsByOp[`401 ${UPDATE}`], "401 on the update route").toBeGreaterThanOrEqual(1),
+  },
   {
     fault: "412 race with a concurrent writer",
+    // If-Match lost the race once, re-read and applied: the run still passes.
+    faultedRunPasses: true,
+    fired: (f) => expect(f.byStatus["412"], "one 412 during the faulted run").toBe(1),
     arm: async (ctx) => {
-      // An SSO login rewrites attributes while up runs; writes are slowed so the race is real.
-      current.control.setLatency(400, { route: UPDATE.split(" ")[1], method: "POST" });
-      let stop = false;
-      const writer = (async () => {
-        while (!stop) {
-          for (const sid of [ctx.sids.get(ctx.ids.update), ctx.sids.get(ctx.ids.replace)]) {
-            if (!sid) continue;
-            const w = ctx.stack.sdk.taskrouter.v1.workspaces(current.workspaceSid).workers(sid);
-            try {
-              const attrs = JSON.parse((await w.fetch()).attributes);
-              await w.update({ attributes: JSON.stringify({ ...attrs, image_url: `https://img.example/${Date.now()}` }) });
-            } catch {
-              // deleted by the replace: fine
-            }
-          }
-        }
-      })();
+      // The update's write to its worker is held 1.5 s; while it is held, an SSO login
+      // (an SDK write without If-Match) rewrites that worker's attributes: a real race, every time.
+      const sid = ctx.sids.get(ctx.ids.update)!;
+      const route = `/v1/Workspaces/${current.workspaceSid}/Workers/${sid}`;
+      inject([{ kind: "slow", method: "POST", route, count: 1, delayMs: 1500 }]);
       return {
         during: async (run) => {
+          let ended = false;
+          void run.finally(() => (ended = true));
+          await waitFor(() => ended || (current.control.counters().firedByRule[`slow POST ${route}`] ?? 0) >= 1);
+          if (!ended) {
+            const w = ctx.stack.sdk.taskrouter.v1.workspaces(current.workspaceSid).workers(sid);
+            const attrs = JSON.parse((await w.fetch()).attributes);
+            await w.update({ attributes: JSON.stringify({ ...attrs, image_url: `https://img.example/${Date.now()}` }) });
+          }
           await run;
-          stop = true;
-          await writer;
-          current.control.clearLatency();
         },
       };
     },
@@ -131,14 +148,33 @@ const ROWS: Row[] = [
   {
     fault: "emulator restart mid-run (state kept)",
     faultedRunPasses: true,
-    arm: async () => ({
-      during: async () => {
-        await waitFor(() => current.control.counters().writes >= 1);
-        await restartEmulator(1500);
-      },
-    }),
+    // Restarted before the run ended, and the restarted emulator served the rest of it.
+    fired: (f) => {
+      expect(f.restartedInFlight, "restarted while up was running").toBe(true);
+      expect(f.byStatus["200"] ?? 0, "requests served after the restart").toBeGreaterThanOrEqual(1);
+    },
+    arm: async () => {
+      const figure: Partial<Figure> = {};
+      return {
+        during: async (run) => {
+          let ended = false;
+          void run.finally(() => (ended = true));
+          await waitFor(() => current.control.counters().writes >= 1);
+          figure.restartedInFlight = !ended;
+          await restartEmulator(1500);
+        },
+        figure,
+      };
+    },
   },
-  { fault: "SIGKILL of pulumi up", arm: async () => ({ kill: true }) },
+  {
+    fault: "SIGKILL of pulumi up",
+    arm: async () => ({ kill: true }),
+    fired: (f) => {
+      expect(f.killedInFlight, "the kill landed before up ended").toBe(true);
+      expect(f.faultedExit, "up was killed, so it has no exit code").toBeNull();
+    },
+  },
   {
     fault: "one agent fails permanently",
     arm: async (ctx) => {
@@ -148,17 +184,32 @@ const ROWS: Row[] = [
       // What `flex-roster up` passes: the others are applied even after this one fails.
       return { args: ["--continue-on-error"] };
     },
+    // The first try and every retry of its update: 1 + maxRetries (5).
+    fired: (f, ctx) =>
+      expect(f.hitsByOp[`500 POST /v1/Workspaces/${current.workspaceSid}/Workers/${ctx.sids.get(ctx.ids.update)}`]).toBe(6),
   },
-  { fault: "429/20429 burst", faultedRunPasses: true, arm: async () => inject(onEveryOp({ kind: "429", count: 2, retryAfter: 0 })) },
+  {
+    fault: "429/20429 burst",
+    faultedRunPasses: true,
+    arm: async () => inject(onEveryOp({ kind: "429", count: 2, retryAfter: 0 })),
+    fired: (f) => expectEveryOp(f, ["429"], 2),
+  },
   {
     fault: "500 and 503",
     faultedRunPasses: true,
     arm: async () => inject([...onEveryOp({ kind: "500", count: 1 }), ...onEveryOp({ kind: "503", count: 1 })]),
+    fired: (f) => expectEveryOp(f, ["500", "503"], 1),
   },
-  { fault: "dropped connections", faultedRunPasses: true, arm: async () => inject(onEveryOp({ kind: "drop", count: 2 })) },
+  {
+    fault: "dropped connections",
+    faultedRunPasses: true,
+    arm: async () => inject(onEveryOp({ kind: "drop", count: 2 })),
+    fired: (f) => expectEveryOp(f, ["drop"], 2),
+  },
   {
     fault: "response slower than the request timeout",
     faultedRunPasses: true,
+    fired: (f) => expectEveryOp(f, ["slow"], 1),
     // The slow write still lands after the client gave up: the retry must adopt it, not duplicate it.
     arm: async () => {
       inject(onEveryOp({ kind: "slow", count: 1, delayMs: 2500 }));
@@ -166,6 +217,13 @@ const ROWS: Row[] = [
     },
   },
 ];
+
+/** Every write route saw each fault `kinds` exactly `count` times (the whole budget fired). */
+function expectEveryOp(f: Figure, kinds: string[], count: number): void {
+  const want: Record<string, number> = {};
+  for (const kind of kinds) for (const op of OPS) want[`${kind} ${op}`] = count;
+  expect(f.hitsByOp).toEqual(want);
+}
 
 async function waitFor(cond: () => boolean, ms = 120_000): Promise<void> {
   const deadline = Date.now() + ms;
@@ -188,7 +246,7 @@ async function workerSids(): Promise<Map<string, string[]>> {
  * the language host and providers running (an orphaned program then spun at
  * 90% of a core for the rest of the suite).
  */
-async function killedUp(writes: number): Promise<RunResult> {
+async function killedUp(writes: number): Promise<RunResult & { killedInFlight: boolean }> {
   const started = Date.now();
   const child = spawn("bash", [PULUMI_SCRIPT, "up", "--yes", "--skip-preview", "--stack", STACK, "--non-interactive"], {
     cwd: stack.dir,
@@ -196,11 +254,13 @@ async function killedUp(writes: number): Promise<RunResult> {
     detached: true,
     stdio: "ignore",
   });
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  let ended = false;
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => ((ended = true), resolve(code))));
   await Promise.race([waitFor(() => current.control.counters().writes >= writes), exited]);
+  const killedInFlight = !ended;
   killTree(child.pid!);
   const code = await exited;
-  return { code, signal: "SIGKILL", stdout: "", stderr: "", timedOut: false, durationMs: Date.now() - started };
+  return { code, signal: "SIGKILL", stdout: "", stderr: "", timedOut: false, durationMs: Date.now() - started, killedInFlight };
 }
 
 beforeAll(async () => {
@@ -244,21 +304,24 @@ describe("fault matrix: create, update, replace and delete under each fault", { 
     const armed = (await row.arm({ emu: () => current, stack, sids, ids })) || {};
     const t0 = Date.now();
     let faulted: RunResult;
+    let killedInFlight: boolean | undefined;
     if (armed.kill) {
-      faulted = await killedUp(1 + (version % 3));
+      const killed = await killedUp(1 + (version % 3));
+      killedInFlight = killed.killedInFlight;
+      faulted = killed;
     } else {
       const run = stack.pulumi(["up", "--yes", "--skip-preview", ...(armed.args ?? [])], armed.env);
       if (armed.during) await armed.during(run);
       faulted = await run;
     }
     const faultedMs = Date.now() - t0;
-    const faultInfo = current.control.faults();
-    const hitsByOp: Record<string, number> = {};
-    for (const f of faultInfo) hitsByOp[`${f.kind} ${f.route}`] = (hitsByOp[`${f.kind} ${f.route}`] ?? 0) + f.hits;
-    const faultsFired = current.control.counters().faults;
-    const byStatus = current.control.counters().byStatus;
+    const { faults: faultsFired, byStatus, firedByRule: hitsByOp } = current.control.counters();
     current.control.clearFaults();
     current.control.clearLatency();
+    // What a failed or killed run left live but outside state, for the rerun to adopt.
+    const inStateBefore = new Set((await stack.workerResources()).map((r) => String(r.id)));
+    const liveBefore = await workerSids();
+    const orphans = wanted.flatMap((n) => liveBefore.get(identity(n)) ?? []).filter((sid) => !inStateBefore.has(sid));
 
     const out = faulted.stdout + faulted.stderr;
     if (row.faultedRunPasses) expect(faulted.code, out).toBe(0);
@@ -286,28 +349,33 @@ describe("fault matrix: create, update, replace and delete under each fault", { 
     expect(preview.code, preview.stdout + preview.stderr).toBe(0);
 
     const names = await workerSids();
-    const duplicates = [...names.values()].filter((l) => l.length > 1).length;
     const lost = wanted.filter((n) => !names.has(identity(n))).length;
+    const inState = (await stack.workerResources()).map((r) => String(r.id));
     const figure: Figure = {
       fault: row.fault,
       faultedExit: faulted.code,
       faultsFired,
       byStatus,
       hitsByOp,
+      killedInFlight,
+      ...armed.figure,
       faultedMs,
       rerunExit: rerun.code,
       rerunMs,
       previewExit: preview.code,
       workers: names.size,
-      duplicates,
+      orphansBeforeRerun: orphans.length,
+      adopted: orphans.filter((sid) => inState.includes(sid)).length,
       lost,
     };
     figures.push(figure);
     console.log(`fault matrix row: ${JSON.stringify(figure)}`);
-    expect(duplicates).toBe(0);
+    row.fired(figure, { emu: () => current, stack, sids, ids });
+    // Adoption: every worker the faulted run left outside state is now in state, same SID.
+    expect(figure.adopted, "orphaned workers adopted by the rerun").toBe(figure.orphansBeforeRerun);
     expect(lost).toBe(0);
     expect([...names.keys()].sort()).toEqual(wanted.map(identity).sort());
-    expect((await stack.workerResources()).length).toBe(wanted.length);
+    expect(inState.sort()).toEqual(wanted.map((n) => names.get(identity(n))![0]).sort());
     // the replaced worker is canonical again
     const fixed = await stack.sdk.taskrouter.v1.workspaces(current.workspaceSid).workers(names.get(identity(replace))![0]).fetch();
     expect(JSON.parse(fixed.attributes).contact_uri).toBe(`client:${identity(replace)}`);
