@@ -1,6 +1,9 @@
 // Faults lose nothing and a rerun converges: 429/5xx/dropped connections
 // during `pulumi up`, and a run killed half way (SIGKILL of the whole CLI
-// process group) followed by an ordinary rerun.
+// process tree) followed by an ordinary rerun. A duplicate worker cannot be
+// observed (Twilio, like the emulator, refuses a second worker of one name):
+// what proves adoption is that the rerun takes every worker the killed run
+// created into state with its SID unchanged, and creates only the rest.
 
 import { spawn } from "node:child_process";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -26,14 +29,17 @@ afterEach(async () => {
 });
 
 async function workerNames(s: FlexStack): Promise<string[]> {
-  const list = await s.sdk.taskrouter.v1.workspaces(s.emulator.workspaceSid).workers.list({ pageSize: 1000 });
-  return list.map((w) => w.friendlyName).sort();
+  return (await liveWorkers(s)).map((w) => w.friendlyName).sort();
+}
+
+async function liveWorkers(s: FlexStack): Promise<Array<{ sid: string; friendlyName: string }>> {
+  return s.sdk.taskrouter.v1.workspaces(s.emulator.workspaceSid).workers.list({ pageSize: 1000 });
 }
 
 const expected = (n: number) => Array.from({ length: n }, (_, i) => `agent${i}_40acme_2Ecom`).sort();
 
 describe("faults", { timeout: 600_000 }, () => {
-  it("429, 500, 503 and dropped connections during up: every worker once, then no changes", async () => {
+  it("429, 500, 503 and dropped connections during up: every worker created and in state, then no changes", async () => {
     stack = await createFlexStack({ roster: roster(15) });
     const c = stack.emulator.control;
     c.injectFault({ kind: "429", rate: 0.25, seed: 7 });
@@ -45,6 +51,7 @@ describe("faults", { timeout: 600_000 }, () => {
     expect(c.counters().faults).toBeGreaterThan(5);
     c.clearFaults();
     expect(await workerNames(stack)).toEqual(expected(15));
+    expect((await stack.workerResources()).length).toBe(15);
     const again = await stack.pulumi(["preview", "--expect-no-changes"]);
     expect(again.code, again.stdout + again.stderr).toBe(0);
   });
@@ -70,7 +77,7 @@ describe("faults", { timeout: 600_000 }, () => {
     }
     killTree(child.pid!);
     await exited;
-    const partial = await workerNames(s);
+    const partial = (await liveWorkers(s)).map((w) => w.sid);
     expect(partial.length).toBeGreaterThanOrEqual(8);
     expect(partial.length).toBeLessThan(n);
 
@@ -78,10 +85,18 @@ describe("faults", { timeout: 600_000 }, () => {
     // A killed CLI leaves its lock behind; `pulumi cancel` is Pulumi's documented way to clear it.
     const cancel = await s.pulumi(["cancel", "--yes"]);
     expect(cancel.code, cancel.stdout + cancel.stderr).toBe(0);
+    // Checkpoints are skipped: the killed run saved none of them.
+    expect((await s.workerResources()).length).toBe(0);
+    s.emulator.control.resetCounters();
     const rerun = await s.pulumi(["up", "--yes", "--skip-preview"]);
     expect(rerun.code, rerun.stdout + rerun.stderr).toBe(0);
     expect(await workerNames(s)).toEqual(expected(n));
-    expect((await s.workerResources()).length).toBe(n);
+    const inState = (await s.workerResources()).map((r) => String(r.id));
+    expect(inState.length).toBe(n);
+    // Adopted: every worker the killed run created is in state under its own SID...
+    expect(partial.filter((sid) => inState.includes(sid)).length).toBe(partial.length);
+    // ...and only the missing ones were created.
+    expect(s.emulator.control.counters().byStatus["201"]).toBe(n - partial.length);
     const check = await s.pulumi(["preview", "--expect-no-changes"]);
     expect(check.code, check.stdout + check.stderr).toBe(0);
   });
