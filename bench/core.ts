@@ -23,11 +23,18 @@
 //
 //   npx tsx bench/core.ts [--sizes 1000,5000] [--phases up-empty,noop-preview] [--latency-ms 50]
 //                         [--concurrency 8] [--parallel N] [--rate-limit RPS] [--checkpoints] [--out file.jsonl]
+//                         [--folder-agents N]
+//
+// --folder-agents N: the roster is a folder (roster.d/) of N agents in teams of
+// the size measured (team-000.yaml, team-001.yaml, ...), and the stack is the
+// first team's (flex-roster:team = team-000): one team's stack as it runs in a
+// large organisation, with the whole folder loaded and checked every run.
 //
 // Environment: BENCH_SIZES, BENCH_LATENCY_MS, BENCH_TIMEOUT_MS (per Pulumi
 // command, default 3 hours), BENCH_OUT.
 
 import { appendFileSync, readdirSync, statSync } from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { startEmulator, type Emulator } from "../emulator";
@@ -50,8 +57,10 @@ const { values: argv } = parseArgs({
     "rate-limit": { type: "string" },
     checkpoints: { type: "boolean" },
     out: { type: "string" },
+    "folder-agents": { type: "string" },
   },
 });
+const FOLDER_AGENTS = argv["folder-agents"] ? Number(argv["folder-agents"]) : undefined;
 const SIZES = (argv.sizes ?? process.env.BENCH_SIZES ?? "100,1000").split(",").map(Number);
 const LATENCY = Number(argv["latency-ms"] ?? process.env.BENCH_LATENCY_MS ?? 50);
 const CONCURRENCY = Number(argv.concurrency ?? 8);
@@ -243,7 +252,7 @@ const mib = (v: number | undefined) => (v === undefined ? "–" : v.toFixed(0));
 
 function report(n: number, results: PhaseResult[]) {
   const lines = [
-    `\n## ${n.toLocaleString("en")} agents (latency ${LATENCY} ms, provider concurrency ${CONCURRENCY}${RATE_LIMIT ? `, rate limit ${RATE_LIMIT}/s` : ""}${argv.checkpoints ? ", checkpoints ON" : ""}${argv.parallel ? `, --parallel ${argv.parallel}` : ""})\n`,
+    `\n## ${n.toLocaleString("en")} agents${FOLDER_AGENTS ? ` (one team's stack in a ${FOLDER_AGENTS.toLocaleString("en")}-agent roster folder)` : ""} (latency ${LATENCY} ms, provider concurrency ${CONCURRENCY}${RATE_LIMIT ? `, rate limit ${RATE_LIMIT}/s` : ""}${argv.checkpoints ? ", checkpoints ON" : ""}${argv.parallel ? `, --parallel ${argv.parallel}` : ""})\n`,
     "| phase | wall s | API calls | per agent | API floor s | wall / floor | 429s | CPU s (engine / lang host / provider) | peak RSS MiB (engine / lang host / provider) | state B/worker | planned |",
     "|---|---:|---:|---:|---:|---:|---:|---|---|---:|---|",
   ];
@@ -262,9 +271,22 @@ function report(n: number, results: PhaseResult[]) {
   console.log(lines.join("\n"));
 }
 
+/** The roster folder of --folder-agents: teams of n agents, team-000 first; agent numbers are global. */
+function rosterFolder(total: number, n: number): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (let t = 0; t * n < total; t++) {
+    const agents = Array.from({ length: Math.min(n, total - t * n) }, (_, k) => benchAgent(t * n + k, email(t * n + k)));
+    files[`roster.d/team-${String(t).padStart(3, "0")}.yaml`] = rosterYaml(agents, { defaults: BENCH_DEFAULTS });
+  }
+  return files;
+}
+
 async function bench(n: number) {
   const emulator = await startEmulator({ latencyMs: LATENCY, rateLimitRps: RATE_LIMIT });
-  const stack = await createFlexStack({ roster: roster(n), emulator });
+  if (FOLDER_AGENTS && SELECTED.has("roster-up")) throw new Error("--folder-agents: leave out roster-up (it edits roster.yaml); e.g. --phases up-empty,noop-up,noop-preview");
+  const stack = FOLDER_AGENTS
+    ? await createFlexStack({ roster: "", emulator, files: rosterFolder(FOLDER_AGENTS, n), config: { "flex-roster:roster": "roster.d", "flex-roster:team": "team-000" } })
+    : await createFlexStack({ roster: roster(n), emulator });
   const env: Record<string, string> = { FLEX_ROSTER_CONCURRENCY: String(CONCURRENCY) };
   if (argv.checkpoints) env.PULUMI_SKIP_CHECKPOINTS = "false";
   const par = argv.parallel ? ["--parallel", argv.parallel] : [];
@@ -276,7 +298,7 @@ async function bench(n: number) {
     extra?.(r);
     results.push(r);
     process.stderr.write(`[${new Date().toISOString()}] ${n} agents: ${name} ${fmtS(r.ms)} s, ${r.calls} calls, peak ${mib(r.peakMiB)} MiB\n`);
-    if (OUT) appendFileSync(OUT, JSON.stringify({ n, latencyMs: LATENCY, concurrency: CONCURRENCY, rateLimit: RATE_LIMIT ?? null, ...r }) + "\n");
+    if (OUT) appendFileSync(OUT, JSON.stringify({ n, folderAgents: FOLDER_AGENTS ?? null, latencyMs: LATENCY, concurrency: CONCURRENCY, rateLimit: RATE_LIMIT ?? null, ...r }) + "\n");
   };
   try {
     await run("up-empty", ["up", "--yes", "--skip-preview", ...par], (r) => {
@@ -310,6 +332,8 @@ async function bench(n: number) {
 async function main() {
   await ensurePulumi();
   console.log(`# flex-roster core benchmark, ${new Date().toISOString()}; timeout per Pulumi command ${TIMEOUT_MS / 1000} s`);
+  // The machine, so a committed output under bench/results/ says where it was measured.
+  console.log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${os.platform()} ${os.release()}, Node ${process.version}; load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
   for (const n of SIZES) {
     try {
       await bench(n);
