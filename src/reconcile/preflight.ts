@@ -88,8 +88,9 @@ export class Preflight {
           `Add an activity named "${OFFLINE_ACTIVITY}" (available: false) to the workspace; nothing was written`,
       );
     }
+    let activity: { friendlyName: string; available: boolean };
     try {
-      await tr.client.twilio.taskrouter.v1.workspaces(ws.sid).activities(sid).fetch();
+      activity = await tr.client.twilio.taskrouter.v1.workspaces(ws.sid).activities(sid).fetch();
     } catch (err) {
       if (isRestException(err) && err.status === 404) {
         throw new PreflightError(
@@ -98,6 +99,14 @@ export class Preflight {
         );
       }
       throw err;
+    }
+    // Delete takes a worker there with RejectPendingReservations, which Twilio refuses for an available activity.
+    if (activity.available) {
+      throw new PreflightError(
+        `the offline activity "${activity.friendlyName}" (${sid}) of workspace "${ws.friendlyName}" is available: new workers ` +
+          "would receive work before their agent signs in, and removing an agent fails; name an unavailable one " +
+          "(Flex's taskrouter_offline_activity_sid, else an activity named Offline); nothing was written",
+      );
     }
     return sid;
   }

@@ -143,6 +143,18 @@ describe("preflight in check", () => {
     expect(emu.control.counters().writes).toBe(0);
   });
 
+  it("an available offline activity fails check (removing an agent would fail, new ones would get work)", async () => {
+    const ws = emulatorSdk(emu).taskrouter.v1.workspaces(emu.workspaceSid);
+    const [available] = await ws.activities.list({ friendlyName: "Available" });
+    await emulatorSdk(emu).flexApi.v1.configuration().update({ taskrouter_offline_activity_sid: available!.sid } as never);
+    const msg = await rejection(providerWith(good()).check(undefined, inputs("a@acme.com", { chat: 1 })));
+    expect(msg).toContain(`the offline activity "Available" (${available!.sid}) of workspace "Flex Task Assignment" is available`);
+    expect(emu.control.counters().writes).toBe(1); // the Configuration update above, nothing from check
+    // What up would have met when removing an agent: Twilio's refusal.
+    const w = await ws.workers.create({ friendlyName: "x" });
+    await expect(ws.workers(w.sid).update({ activitySid: available!.sid, rejectPendingReservations: true })).rejects.toThrow(/RejectPendingReservations/);
+  });
+
   it("missing credentials fail check instead of a green preview", async () => {
     const saved = { ...process.env };
     for (const k of Object.keys(process.env)) if (k.startsWith("TWILIO_")) delete process.env[k];
