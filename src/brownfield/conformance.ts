@@ -49,7 +49,7 @@ export interface ConformanceOptions {
 
 /** What flex-roster does when each assumption does not hold (docs/conformance.md says the same). */
 const IF_DIFFERS: Record<string, string> = {
-  "offline-activity": "preview fails with one message naming the missing activity; nothing is written",
+  "offline-activity": "preview fails with one message naming the missing or available activity; nothing is written",
   "flex-configuration": "says so once per run and falls back: the roster must name its workspace, the activity named Offline, skill levels 0..10",
   "friendly-name-64": "a roster identity the API refuses fails that agent's create with Twilio's message; the roster check allows 64",
   "create-activity": "new workers would not start Offline: they could receive work before the agent signs in",
@@ -122,15 +122,14 @@ export async function runConformance(client: FlexRosterClient, tr: TaskRouter, w
       check("flex-configuration", "the Flex Configuration can be read and names the workspace, its offline activity and a skill catalogue", false, flex.reason);
     }
     const flexOffline = flex.ok && flex.config.workspaceSid === ws.sid ? flex.config.offlineActivitySid : undefined;
-    let offline: string | undefined;
-    if (flexOffline) {
-      offline = await api.activities(flexOffline).fetch().then((a) => a.sid, () => undefined);
-      check("offline-activity", "the workspace has the offline activity (Flex's, else one named Offline)", offline !== undefined, offline ? `Flex's ${flexOffline} exists` : `Flex names ${flexOffline}, which the workspace lacks`);
-    } else {
-      const named = (await api.activities.list({ friendlyName: OFFLINE_ACTIVITY, pageSize: 50 })).find((a) => a.friendlyName.toLowerCase() === OFFLINE_ACTIVITY.toLowerCase());
-      offline = named?.sid;
-      check("offline-activity", "the workspace has the offline activity (Flex's, else one named Offline)", offline !== undefined, offline ? `activity named Offline: ${offline}` : "no activity named Offline");
-    }
+    const assumption = "the workspace has an unavailable offline activity (Flex's, else one named Offline)";
+    const activity = flexOffline
+      ? await api.activities(flexOffline).fetch().catch(() => undefined)
+      : (await api.activities.list({ friendlyName: OFFLINE_ACTIVITY, pageSize: 50 })).find((a) => a.friendlyName.toLowerCase() === OFFLINE_ACTIVITY.toLowerCase());
+    const offline = activity?.sid;
+    const where = flexOffline ? `Flex's ${flexOffline}` : "activity named Offline";
+    const seen = activity ? `${where}: "${activity.friendlyName}", available ${activity.available}` : flexOffline ? `Flex names ${flexOffline}, which the workspace lacks` : "no activity named Offline";
+    check("offline-activity", assumption, activity !== undefined && !activity.available, seen);
     step();
 
     // The scratch worker: a 64-character name, created in the offline activity.
