@@ -55,11 +55,11 @@ forbidden.push(
     to: { path: "^src/", pathNot: "^src/json\\.ts$" },
   },
   {
-    name: "only-the-entry-imports-the-entry",
-    comment: "src/index.ts is the public API; no layer imports it",
+    name: "no-layer-imports-the-entries",
+    comment: "src/index.ts (flex-roster) and src/core.ts (flex-roster/core) are the package's entries; no layer imports them",
     severity: "error",
     from: { path: "^src/" },
-    to: { path: "^src/index\\.ts$" },
+    to: { path: "^src/(index|core)\\.ts$" },
   },
   {
     name: "emulator-imports-nothing-from-src",

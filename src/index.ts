@@ -1,9 +1,10 @@
 // flex-roster's public API: `import { FlexRoster } from "flex-roster"`.
 // Importing it registers nothing; a Pulumi program declares a FlexRoster (or
 // single FlexWorkers) itself. This repository's own program is index.ts at the root.
+// The building blocks under it (identity encoding, attributes, the worker model,
+// the health rule's parts) are `flex-roster/core` (src/core.ts).
 
-export { FlexRoster, FLEX_ROSTER_TYPE, type AgentSummary, type FlexRosterArgs } from "./component/flex-roster";
-export { WORKER_TYPE } from "./provider/resource-type";
+export { FlexRoster, type AgentSummary, type FlexRosterArgs } from "./component/flex-roster";
 export { FlexWorker, type FlexWorkerArgs } from "./provider/worker";
 
 // Roster loading and validation.
@@ -12,8 +13,6 @@ export { loadRoster, parseRoster, RosterError, type RosterIssue } from "./roster
 export { loadRosterFolder, selectTeam, type RosterFolder, type TeamRoster } from "./roster";
 export type { AgentSpec, ChannelSpec, Roster } from "./flex/types";
 
-// The pure core: identity encoding, canonical attributes, drift classification.
-export { CONTACT_URI_PREFIX, contactUriFor, decodeFlexIdentity, flexIdentity, FlexIdentityError } from "./flex/identity";
-export { canonicalAttributes, managedAttributes } from "./flex/attributes";
-export { classify, classifyOwnIdentity, corruptions, inPlaceChanges, reasonsOf, type Drift, type DriftKind, type Finding, type HealthCode } from "./flex/drift";
-export { desiredWorker, parseAttributes, type ChannelState, type WorkerInputs } from "./flex/worker-model";
+// The one health rule: a worker's desired inputs against what Flex has.
+export { classify, type Drift } from "./flex/drift";
+export type { WorkerInputs } from "./flex/worker-model";

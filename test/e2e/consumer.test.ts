@@ -19,7 +19,8 @@ import { CONSUMER_ROSTER, installFromCache, packFlexRoster, pinnedVersion } from
 const STACK = "e2e";
 const BOB = "bob_40acme_2Ecom";
 const INDEX_TS = `import * as pulumi from "@pulumi/pulumi";
-import { FlexRoster, flexIdentity } from "flex-roster";
+import { FlexRoster } from "flex-roster";
+import { flexIdentity } from "flex-roster/core";
 
 const team = new FlexRoster("support-team", { roster: "roster.yaml" });
 
@@ -118,6 +119,9 @@ describe.each(SOURCES)("a consumer project that installs flex-roster from %s", {
   it("require(\"flex-roster\") gives the component, and npx runs the packaged CLI", async () => {
     const api = await sh("node", ["-p", 'typeof require("flex-roster").FlexRoster']);
     expect(api.stdout.trim(), describeRun("node", api)).toBe("function");
+    // The building blocks are the core subpath's, not the public API's.
+    const core = await sh("node", ["-p", '[typeof require("flex-roster/core").flexIdentity, typeof require("flex-roster").flexIdentity].join(" ")']);
+    expect(core.stdout.trim(), describeRun("node", core)).toBe("function undefined");
     const help = await sh("npx", ["--no-install", "flex-roster", "--help"]);
     expect(help.code, describeRun("npx flex-roster --help", help)).toBe(0);
     expect(help.stdout).toContain("Usage: flex-roster");
