@@ -1,7 +1,6 @@
 // The environment every flex-roster run of the Pulumi CLI gets, each variable
-// only where the user has not set it. scripts/pulumi applies the same list (a
-// test checks that they agree); a runner on the Automation API applies it
-// with withPulumiDefaults().
+// only where the user has not set it (withPulumiDefaults()): the Automation API
+// runner and scripts/pulumi both take it from ./environment.ts.
 
 export const PULUMI_DEFAULTS = {
   PULUMI_SKIP_UPDATE_CHECK: "true",

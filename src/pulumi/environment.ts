@@ -14,7 +14,7 @@ import * as path from "node:path";
 import { withPulumiDefaults } from "./defaults";
 
 export const DEV_STACK = "dev";
-/** Dev-only and deliberately public, as in scripts/pulumi. */
+/** Dev-only and deliberately public (scripts/pulumi applies it through checkoutCliVars). */
 export const DEV_PASSPHRASE = "flex-roster-dev";
 
 /** Logged in to some backend? `pulumi login` records it as "current" in credentials.json. */
@@ -56,4 +56,40 @@ export function devPassphrase(env: NodeJS.ProcessEnv, stack: string): string | u
   if (env.PULUMI_CONFIG_PASSPHRASE !== undefined || env.PULUMI_CONFIG_PASSPHRASE_FILE !== undefined) return undefined;
   // A fully qualified name (org/project/dev) names the dev stack too.
   return stack.split("/").pop() === DEV_STACK ? DEV_PASSPHRASE : undefined;
+}
+
+/** `pulumi stack <verb> <name>` verbs that name the stack positionally. */
+const POSITIONAL_STACK_VERBS = new Set(["init", "select", "rm"]);
+
+/**
+ * The stack a `pulumi` command line operates on, as the CLI reads it: the last
+ * `--stack`/`-s` before `--`, else the name of `pulumi stack init|select|rm <name>`,
+ * else $PULUMI_STACK; "" when none is named.
+ */
+export function targetStack(args: readonly string[], env: NodeJS.ProcessEnv): string {
+  let stack = env.PULUMI_STACK ?? "";
+  let prev = "";
+  for (const a of args) {
+    if (a === "--") break;
+    if (prev === "--stack" || prev === "-s") stack = a;
+    if (a.startsWith("--stack=")) stack = a.slice("--stack=".length);
+    else if (a.startsWith("-s=")) stack = a.slice("-s=".length);
+    prev = a;
+  }
+  if (!stack && args[0] === "stack" && POSITIONAL_STACK_VERBS.has(args[1] ?? "")) {
+    stack = args.slice(2).find((a) => !a.startsWith("-")) ?? "";
+  }
+  return stack;
+}
+
+/**
+ * The variables scripts/pulumi sets for `pulumi <args>` run by hand in a source
+ * checkout: the local defaults of pulumiEnvVars and, for the dev stack, the dev
+ * passphrase; only those the user's environment does not already hold as they are.
+ */
+export function checkoutCliVars(env: NodeJS.ProcessEnv, args: readonly string[], checkoutRoot: string): Record<string, string> {
+  const all = pulumiEnvVars(env, checkoutRoot);
+  const pass = devPassphrase(env, targetStack(args, env));
+  if (pass) all.PULUMI_CONFIG_PASSPHRASE = pass;
+  return Object.fromEntries(Object.entries(all).filter(([k, v]) => env[k] !== v));
 }
