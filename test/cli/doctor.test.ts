@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { audit, type AuditReport } from "../../src/brownfield/audit";
 import type { ScannedWorker } from "../../src/brownfield/facts";
 import { stackConfigValues } from "../../src/brownfield/connect";
-import { doctorJson, renderDoctor, type ScanMeta } from "../../src/brownfield/report";
+import { doctorJson, renderDoctor, type ScanMeta } from "../../src/brownfield/doctor-output";
 import { doctorVerdict } from "../../src/cli/commands/doctor";
 import { describeError } from "../../src/cli/context";
 import { intOption, listOption } from "../../src/cli/options";

@@ -7,7 +7,7 @@ import { Option, type Command } from "commander";
 import { audit, type AuditReport } from "../../brownfield/audit";
 import { SEVERITY_ORDER, worstSeverity } from "../../brownfield/findings";
 import { connect, DEFAULT_WORKSPACE } from "../../brownfield/connect";
-import { doctorJson, renderDoctor, type DoctorVerdict } from "../../brownfield/report";
+import { doctorJson, renderDoctor, type DoctorVerdict } from "../../brownfield/doctor-output";
 import { scanWorkspace } from "../../brownfield/scan";
 import type { Roster } from "../../flex/types";
 import { loadRosterOrFolder } from "../../roster";
