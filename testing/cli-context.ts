@@ -42,6 +42,12 @@ export function recordingContext(opts: RecordingOptions = {}): RecordingContext 
       up: async () => {
         throw new Error("unexpected pulumi up");
       },
+      stacks: async () => {
+        throw new Error("unexpected pulumi stack ls");
+      },
+      createStack: async () => {
+        throw new Error("unexpected pulumi stack init");
+      },
       close: async () => {},
     },
     stdout: (t) => void (ctx.out.text += t),

@@ -54,6 +54,8 @@ export interface FlexStackOptions {
   programDirs?: string[];
   /** Stack config in plain text, over the defaults (e.g. `flex-roster:roster`). */
   config?: Record<string, string>;
+  /** The first stack's name (default STACK). */
+  stack?: string;
 }
 
 export async function createFlexStack(opts: FlexStackOptions): Promise<FlexStack> {
@@ -122,5 +124,5 @@ export async function createFlexStack(opts: FlexStackOptions): Promise<FlexStack
     };
     return stack;
   };
-  return open(STACK, opts.config ?? {}, close);
+  return open(opts.stack ?? STACK, opts.config ?? {}, close);
 }

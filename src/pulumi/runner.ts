@@ -4,7 +4,7 @@
 import { parseArgs } from "node:util";
 import type { EngineEvent, PreviewOptions, UpOptions } from "@pulumi/pulumi/automation";
 import { pulumiFailure, type PulumiExit } from "./exit";
-import { openStack, type OpenedStack, type StackTarget } from "./workspace";
+import { createStack, listStacks, openStack, type NewStack, type OpenedStack, type StackTarget } from "./workspace";
 
 export interface PulumiOpOptions {
   env: NodeJS.ProcessEnv;
@@ -18,6 +18,10 @@ export interface PulumiRunner {
   preview(target: StackTarget, extraArgs: string[], opts: PulumiOpOptions): Promise<PulumiExit>;
   /** `up` with a refresh, without a preview of its own, going on past a failed worker. */
   up(target: StackTarget, extraArgs: string[], opts: PulumiOpOptions): Promise<PulumiExit>;
+  /** The stacks of the project in `cwd` (a roster folder's run looks for each team's). */
+  stacks(cwd: string | undefined, opts: { env: NodeJS.ProcessEnv }): Promise<string[]>;
+  /** Create a stack (a team's whose stack does not exist yet); the user's selection is kept. */
+  createStack(target: StackTarget & { stack: string }, init: NewStack, opts: { env: NodeJS.ProcessEnv }): Promise<void>;
   /** The command is done: select again the stack the user had selected. */
   close(): Promise<void>;
 }
@@ -149,15 +153,19 @@ async function runOperation(
 
 /**
  * A runner on the Automation API. A stack is selected once per command (`up`
- * previews, then applies) and the user's selection put back by close().
+ * previews, then applies) and the user's selection put back by close(). A
+ * roster folder's run opens several stacks at once: the selections are made one
+ * after the other and undone in reverse, so the user's own comes back last.
  */
 export function automationRunner(): PulumiRunner {
   const opened = new Map<string, Promise<OpenedStack>>();
+  let selecting: Promise<unknown> = Promise.resolve();
   const stackFor = (target: StackTarget, env: NodeJS.ProcessEnv) => {
     const key = JSON.stringify([target.stack ?? "", target.cwd ?? ""]);
     let p = opened.get(key);
     if (!p) {
-      p = openStack({ stack: target.stack, cwd: target.cwd }, env);
+      p = selecting.then(() => openStack({ stack: target.stack, cwd: target.cwd }, env));
+      selecting = p.catch(() => undefined);
       p.catch(() => opened.delete(key));
       opened.set(key, p);
     }
@@ -170,8 +178,14 @@ export function automationRunner(): PulumiRunner {
   return {
     preview: run("preview"),
     up: run("up"),
+    stacks: (cwd, opts) => listStacks(cwd, opts.env),
+    createStack: (target, init, opts) => {
+      const p = selecting.then(() => createStack(target, init, opts.env));
+      selecting = p.catch(() => undefined);
+      return p;
+    },
     async close() {
-      const all = [...opened.values()];
+      const all = [...opened.values()].reverse();
       opened.clear();
       for (const p of all) await (await p.catch(() => undefined))?.close();
     },

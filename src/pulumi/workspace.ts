@@ -64,3 +64,44 @@ export async function openStack(target: StackTarget, env: NodeJS.ProcessEnv = pr
     },
   };
 }
+
+/** The names of the stacks of the project in `cwd` (short names, as `--stack` takes them). */
+export async function listStacks(cwd: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<string[]> {
+  const { ws } = await openWorkspace(cwd, env);
+  try {
+    return (await ws.listStacks()).map((s) => s.name.split("/").pop()!);
+  } catch (err) {
+    throw new Error(describeFailure(`listing the stacks of ${ws.workDir}`, err));
+  }
+}
+
+export interface NewStack {
+  /** An existing stack whose config (credentials, settings) the new one starts from; secrets are re-encrypted, never printed. */
+  copyConfigFrom?: string;
+  /** Plain config set on top, e.g. `flex-roster:team`. */
+  config: Record<string, string>;
+}
+
+/**
+ * Create stack `target.stack` (as `pulumi stack init`), with the config of
+ * another stack and `config` on top. The user's selected stack stays selected.
+ */
+export async function createStack(target: StackTarget & { stack: string }, init: NewStack, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const { ws, cli } = await openWorkspace(target.cwd, env);
+  const previous = (await ws.stack().catch(() => undefined))?.name;
+  if (cli.source === "checkout") {
+    const pass = devPassphrase(env, target.stack);
+    if (pass) ws.envVars.PULUMI_CONFIG_PASSPHRASE = pass;
+  }
+  const { Stack } = automation();
+  try {
+    const copied = init.copyConfigFrom ? await ws.getAllConfig(init.copyConfigFrom) : {};
+    const stack = await Stack.create(target.stack, ws);
+    const plain = Object.fromEntries(Object.entries(init.config).map(([k, value]) => [k, { value }]));
+    await stack.setAllConfig({ ...copied, ...plain });
+  } catch (err) {
+    throw new Error(describeFailure(`creating stack ${target.stack}`, err));
+  } finally {
+    if (previous && previous !== target.stack) await ws.selectStack(previous).catch(() => undefined);
+  }
+}

@@ -13,8 +13,20 @@ export { DEFAULT_COLLAPSE_AFTER, DEFAULT_MAX_CHARS, REPORT_MARKER, renderMarkdow
 export { ACTIONS, CHANGE_ACTIONS, actionOf, buildPlan, changedAgents, hasChanges, markTeamMoves, type AgentPlan, type PlanModel } from "./plan";
 /** The Pulumi type of a flex-roster worker, which the plan picks out of a preview. */
 export { WORKER_TYPE } from "../provider/resource-type";
+export {
+  WORKSPACE_SUMMARY_SCHEMA,
+  buildWorkspaceSummary,
+  plannedForNewStack,
+  renderWorkspaceMarkdown,
+  workspaceHasChanges,
+  workspacePlan,
+  type AgentMove,
+  type TeamPlan,
+  type WorkspacePlan,
+  type WorkspaceSummary,
+} from "./workspace";
 export { changeReasons, type Reason, type ReasonCode } from "./reasons";
-export { SUMMARY_SCHEMA, buildSummary, statusOf, summaryJson, type ReportStatus, type ReportSummary } from "./summary";
+export { SUMMARY_SCHEMA, buildSummary, guardSummary, statusOf, summaryJson, type ReportStatus, type ReportSummary } from "./summary";
 
 export interface Report {
   plan: PlanModel;

@@ -26,7 +26,7 @@ export interface MarkdownOptions {
   marker?: string;
 }
 
-const VERB: Record<ChangeAction, string> = {
+export const VERB: Record<ChangeAction, string> = {
   replace: "to replace",
   delete: "to delete",
   create: "to create",
@@ -40,7 +40,7 @@ const TITLE: Record<ChangeAction, string> = {
   update: "Update",
 };
 
-function plural(n: number, one: string, many = `${one}s`): string {
+export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
@@ -101,7 +101,7 @@ export function reasonMarkdown(r: Reason, agent?: AgentPlan): string {
   }
 }
 
-function agentCell(a: AgentPlan): string {
+export function agentCell(a: AgentPlan): string {
   if (!a.email || a.email === a.identity) return code(a.identity);
   return `${code(a.email)}<br><sub>${code(a.identity)}</sub>`;
 }
@@ -152,7 +152,7 @@ function countsLine(plan: PlanModel): string {
   return `${head}${tail}`;
 }
 
-function guardBlock(g: GuardVerdict): string {
+export function guardBlock(g: GuardVerdict): string {
   switch (g.status) {
     // The guard's messages hold only numbers and fixed names, so they go in as written.
     case "blocked":
@@ -223,12 +223,17 @@ function agentsBlock(rows: AgentPlan[], collapseAfter: number, rowLimit: number)
   return out.join("\n\n");
 }
 
-function render(plan: PlanModel, opts: Required<Omit<MarkdownOptions, "guard">> & { guard?: GuardVerdict }, rowLimit: number): string {
+export type SectionOptions = Pick<Required<MarkdownOptions>, "mode" | "collapseAfter"> & { guard?: GuardVerdict };
+
+/**
+ * The body of one stack's report: the verdict, counts, guard, agents, notes,
+ * other resources and diagnostics (no marker, title or footer), so a roster
+ * folder's report can give each team's stack a section of its own.
+ */
+export function planSection(plan: PlanModel, opts: SectionOptions, rowLimit: number): string[] {
   const rows = changedAgents(plan);
-  const stack = plan.stack ? ` · stack ${code(plan.stack, false)}` : "";
-  const title = opts.mode === "drift" ? `### flex-roster drift check${stack}` : `### flex-roster plan${stack}`;
   const anyChange = rows.length > 0 || plan.others.length > 0;
-  const blocks: string[] = [opts.marker, title];
+  const blocks: string[] = [];
 
   if (plan.failed) {
     blocks.push(
@@ -260,6 +265,13 @@ function render(plan: PlanModel, opts: Required<Omit<MarkdownOptions, "guard">> 
   if (others) blocks.push(others);
   const diags = diagnosticsBlock(plan);
   if (diags) blocks.push(diags);
+  return blocks;
+}
+
+function render(plan: PlanModel, opts: Required<Omit<MarkdownOptions, "guard">> & { guard?: GuardVerdict }, rowLimit: number): string {
+  const stack = plan.stack ? ` · stack ${code(plan.stack, false)}` : "";
+  const title = opts.mode === "drift" ? `### flex-roster drift check${stack}` : `### flex-roster plan${stack}`;
+  const blocks: string[] = [opts.marker, title, ...planSection(plan, opts, rowLimit)];
   const where = [plan.project ? `project ${code(plan.project, false)}` : "", plan.stack ? `stack ${code(plan.stack, false)}` : ""]
     .filter(Boolean)
     .join(", ");

@@ -67,6 +67,18 @@ export function statusOf(plan: PlanModel): ReportStatus {
   return hasChanges(plan) ? "changes" : "in-sync";
 }
 
+/** The guard's verdict with its keys in a fixed order. */
+export function guardSummary(g: GuardVerdict): GuardVerdict {
+  const guard: Partial<GuardVerdict> = { status: g.status, removals: g.removals, deletes: g.deletes, replaces: g.replaces };
+  if (g.moves) guard.moves = g.moves;
+  guard.managed = g.managed;
+  guard.max = g.max;
+  guard.rule = g.rule;
+  if (g.allowedBy) guard.allowedBy = g.allowedBy;
+  guard.message = g.message;
+  return guard as GuardVerdict;
+}
+
 export function buildSummary(plan: PlanModel, opts: { mode?: ReportMode; guard?: GuardVerdict } = {}): ReportSummary {
   // Built key by key so the JSON reads top-down: what, where, verdict, details.
   const summary: Partial<ReportSummary> = { schema: SUMMARY_SCHEMA, mode: opts.mode ?? "plan" };
@@ -74,17 +86,7 @@ export function buildSummary(plan: PlanModel, opts: { mode?: ReportMode; guard?:
   if (plan.project) summary.project = plan.project;
   summary.status = statusOf(plan);
   summary.totals = { ...plan.totals };
-  if (opts.guard) {
-    const g = opts.guard;
-    const guard: Partial<GuardVerdict> = { status: g.status, removals: g.removals, deletes: g.deletes, replaces: g.replaces };
-    if (g.moves) guard.moves = g.moves;
-    guard.managed = g.managed;
-    guard.max = g.max;
-    guard.rule = g.rule;
-    if (g.allowedBy) guard.allowedBy = g.allowedBy;
-    guard.message = g.message;
-    summary.guard = guard as GuardVerdict;
-  }
+  if (opts.guard) summary.guard = guardSummary(opts.guard);
   summary.agents = changedAgents(plan).map((a) => {
     const s: Partial<AgentSummary> = { identity: a.identity };
     if (a.email) s.email = a.email;

@@ -46,6 +46,8 @@ function fakePulumi(calls: string[], scenario: string | undefined, previewCode =
       calls.push("up");
       return { code: upCode, signal: null };
     },
+    stacks: async () => [],
+    createStack: async () => {},
     close: async () => {},
   };
 }

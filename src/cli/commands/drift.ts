@@ -3,6 +3,7 @@
 
 import type { Command } from "commander";
 import { action, type CliContext } from "../context";
+import { addFolderOptions, folderDrift, isFolderRun, type FolderOptions } from "../folder-flow";
 import { EXIT, exitCodesHelp } from "../exit-codes";
 import {
   addOutputOptions,
@@ -25,6 +26,7 @@ export function register(program: Command, ctx: CliContext): void {
         "not yet applied). Changes nothing.",
     );
   addStackOptions(cmd);
+  addFolderOptions(cmd);
   addOutputOptions(cmd);
   cmd.addHelpText(
     "after",
@@ -32,10 +34,12 @@ export function register(program: Command, ctx: CliContext): void {
 ${exitCodesHelp("drift")}
 
 Example:
-  flex-roster drift --stack prod --out drift.md; code=$?   # 0 in sync, 2 drift, 1 error`,
+  flex-roster drift --stack prod --out drift.md; code=$?   # 0 in sync, 2 drift, 1 error
+  flex-roster drift --roster roster.d                      # every team's stack, one report`,
   );
   cmd.action(
-    action(ctx, "drift", async (pulumiArgs: string[], opts: OutputOptions & StackOptions) => {
+    action(ctx, "drift", async (pulumiArgs: string[], opts: OutputOptions & StackOptions & FolderOptions) => {
+      if (isFolderRun(opts)) return folderDrift(ctx, opts, pulumiArgs);
       const { plan } = await previewPlan(ctx, stackSelection(ctx, opts), pulumiArgs);
       emitReport(ctx, plan, { ...opts, mode: "drift" });
       if (plan.failed) return EXIT.ERROR;

@@ -3,6 +3,7 @@
 
 import type { Command } from "commander";
 import { action, type CliContext } from "../context";
+import { addFolderOptions, guardedFolderPlan, isFolderRun, type FolderOptions } from "../folder-flow";
 import { EXIT, exitCodesHelp } from "../exit-codes";
 import { addOutputOptions, addStackOptions, guardedPlan, stackSelection, type GuardedPlanOptions } from "../flow";
 
@@ -16,6 +17,7 @@ export function register(program: Command, ctx: CliContext): void {
     )
     .option("--allow-mass-removal", "allow a plan that deletes/replaces more workers than the guard's limit");
   addStackOptions(cmd);
+  addFolderOptions(cmd);
   addOutputOptions(cmd);
   cmd.addHelpText(
     "after",
@@ -23,10 +25,12 @@ export function register(program: Command, ctx: CliContext): void {
 ${exitCodesHelp("preview")}
 
 Example:
-  flex-roster preview --stack prod --out comment.md --summary-json summary.json`,
+  flex-roster preview --stack prod --out comment.md --summary-json summary.json
+  flex-roster preview --roster roster.d --out comment.md   # every team's stack, one report`,
   );
   cmd.action(
-    action(ctx, "preview", async (pulumiArgs: string[], opts: GuardedPlanOptions) => {
+    action(ctx, "preview", async (pulumiArgs: string[], opts: GuardedPlanOptions & FolderOptions) => {
+      if (isFolderRun(opts)) return (await guardedFolderPlan(ctx, opts, pulumiArgs)).stop ?? EXIT.OK;
       const { stop } = await guardedPlan(ctx, stackSelection(ctx, opts), pulumiArgs, opts);
       return stop ?? EXIT.OK;
     }),

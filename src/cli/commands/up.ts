@@ -9,6 +9,7 @@
 
 import type { Command } from "commander";
 import { action, type CliContext } from "../context";
+import { addFolderOptions, folderUp, isFolderRun, type FolderOptions } from "../folder-flow";
 import { EXIT, exitCodesHelp } from "../exit-codes";
 import { addOutputOptions, addStackOptions, guardedPlan, stackSelection, type GuardedPlanOptions } from "../flow";
 import { describeExit } from "../../pulumi/exit";
@@ -25,6 +26,7 @@ export function register(program: Command, ctx: CliContext): void {
     )
     .option("--allow-mass-removal", "allow a plan that deletes/replaces more workers than the guard's limit");
   addStackOptions(cmd);
+  addFolderOptions(cmd);
   addOutputOptions(cmd);
   cmd.addHelpText(
     "after",
@@ -32,10 +34,12 @@ export function register(program: Command, ctx: CliContext): void {
 ${exitCodesHelp("up")}
 
 Example:
-  FLEX_ROSTER_STACK=prod flex-roster up --out applied.md`,
+  FLEX_ROSTER_STACK=prod flex-roster up --out applied.md
+  flex-roster up --roster roster.d   # every team's stack: a team gaining an agent before the team losing it`,
   );
   cmd.action(
-    action(ctx, "up", async (pulumiArgs: string[], opts: GuardedPlanOptions) => {
+    action(ctx, "up", async (pulumiArgs: string[], opts: GuardedPlanOptions & FolderOptions) => {
+      if (isFolderRun(opts)) return folderUp(ctx, opts, pulumiArgs);
       const sel = stackSelection(ctx, opts);
       const { plan, stop } = await guardedPlan(ctx, sel, pulumiArgs, opts);
       if (stop !== undefined) return stop;
