@@ -162,7 +162,8 @@ function movesBlock(ws: WorkspacePlan, limit: number): string {
 function teamBlock(t: TeamPlan, opts: Required<Pick<WorkspaceReportOptions, "mode" | "collapseAfter">>, rowLimit: number): string {
   const status = t.stackStatus === "missing" ? " · _new stack: `up` creates it_" : t.stackStatus === "created" ? " · _stack created by this run_" : "";
   const title = `#### Team ${code(t.team, false)} · stack ${code(t.stack, false)} · ${code(t.file, false)}${status}`;
-  return [title, ...planSection(t.plan, opts, rowLimit)].join("\n\n");
+  // The guard is the folder's, said once above.
+  return [title, ...planSection(t.plan, { mode: opts.mode, collapseAfter: opts.collapseAfter }, rowLimit)].join("\n\n");
 }
 
 function render(ws: WorkspacePlan, opts: Required<Omit<WorkspaceReportOptions, "guard" | "maxChars">> & { guard?: GuardVerdict }, rowLimit: number): string {

@@ -108,6 +108,17 @@ describe("GitHub workflows", () => {
     }
   });
 
+  it("every GitOps workflow runs the whole folder (--roster) when FLEX_ROSTER_PATH is a roster folder", () => {
+    const command = { "preview.yml": "preview", "apply.yml": "up", "drift.yml": "drift" } as const;
+    for (const f of GITOPS) {
+      const wf = load(f);
+      expect(wf.env.FLEX_ROSTER_PATH, f).toBe("${{ vars.FLEX_ROSTER_PATH }}");
+      const text = runText(wf);
+      expect(text, f).toContain('if [ -d "$FLEX_ROSTER_PATH" ]; then target=(--roster "$FLEX_ROSTER_PATH"); fi');
+      expect(text, f).toContain(`bin/flex-roster ${command[f as keyof typeof command]} "\${target[@]}"`);
+    }
+  });
+
   it("preview.yml: on pull requests, runs flex-roster preview and keeps ONE comment by its marker", () => {
     const wf = load("preview.yml");
     expect(Object.keys(wf.on)).toEqual(["pull_request"]);
