@@ -6,7 +6,7 @@
 // they never touch a developer's login, state or plugins.
 import { spawn } from "node:child_process";
 import { mkdtemp, rm, symlink, writeFile, mkdir } from "node:fs/promises";
-import { statSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 
@@ -165,4 +165,23 @@ export async function makePulumiSandbox(
     },
     cleanup: () => rm(root, { recursive: true, force: true }),
   };
+}
+
+/** bin/flex-roster of this checkout. */
+export const FLEX_ROSTER_BIN = path.join(REPO_ROOT, "bin", "flex-roster");
+
+/**
+ * Run `bin/flex-roster <args> --out - --summary-json <summary>`: its exit code
+ * and output, the JSON summary it wrote (undefined when none), and a failure
+ * message for expect().
+ */
+export async function runFlexRosterReport(args: string[], summary: string, opts: RunOptions) {
+  const r = await runCommand(FLEX_ROSTER_BIN, [...args, "--out", "-", "--summary-json", summary], opts);
+  let json: any;
+  try {
+    json = JSON.parse(readFileSync(summary, "utf8"));
+  } catch {
+    // no summary: the caller's exit-code expectation shows the output
+  }
+  return { ...r, json, describe: () => describeRun(`flex-roster ${args.join(" ")}`, r) };
 }

@@ -16,6 +16,7 @@ import type { TaskRouter } from "../twilio/taskrouter";
 import type { FlexFacts } from "./flex-facts";
 import type { Notices } from "./notices";
 import { Preflight, PreflightError, unknownChannels, type WorkspaceFacts } from "./preflight";
+import { AdoptionReadAhead } from "./read-ahead";
 import type { Reconciler } from "./reconciler";
 
 export interface CheckFailure {
@@ -36,6 +37,15 @@ export interface WorkerCheckDeps {
 export class WorkerCheck {
   private readonly preflight: Preflight;
   private preflightReported = false;
+
+  /** The workspace of the last check: where the workers read ahead are looked up. */
+  private workspace?: string;
+  private readonly readAhead = new AdoptionReadAhead(
+    async () => this.deps.roster().agentOrder(),
+    (names) => {
+      if (this.workspace) this.deps.reconciler().prefetchAdoptions(this.workspace, names);
+    },
+  );
 
   constructor(private readonly deps: WorkerCheckDeps) {
     this.preflight = new Preflight(deps.taskRouter, (wsSid) => deps.flex.offlineActivity(deps.taskRouter(), wsSid));
@@ -74,7 +84,10 @@ export class WorkerCheck {
       const unknown = unknownChannels(news.email, news.channels ?? {}, facts);
       if (unknown) failures.push({ property: "channels", reason: unknown });
     }
-    if (failures.length === 0 && (!olds || Object.keys(olds).length === 0)) await this.previewAdoption(news);
+    const isNew = !olds || Object.keys(olds).length === 0;
+    if (news.workspace) this.workspace = news.workspace;
+    await this.readAhead.checked(news.friendlyName, isNew && failures.length === 0);
+    if (failures.length === 0 && isNew) await this.previewAdoption(news);
     return { inputs: news, failures };
   }
 

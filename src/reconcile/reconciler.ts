@@ -81,11 +81,26 @@ export class Reconciler {
    */
   async previewAdoption(desired: WorkerInputs): Promise<{ existing: FetchedWorker; drift: Drift } | undefined> {
     const wsSid = await this.workspaceSid(desired.workspace);
-    const lookup = this.adoptableListed(wsSid, desired);
+    const lookup = this.lookups.get(desired.friendlyName) ?? this.adoptableListed(wsSid, desired);
     this.lookups.set(desired.friendlyName, lookup);
     const existing = await lookup;
     if (!existing) return undefined;
     return { existing, drift: classify(desired, { ...projectLive(desired, existing.record, []), channels: desired.channels }) };
+  }
+
+  /**
+   * Start the adoption lookups of workers the engine will check next
+   * (src/reconcile/read-ahead.ts), concurrently; previewAdoption and create then
+   * find them done. A failed lookup fails the check that awaits it, as before.
+   */
+  prefetchAdoptions(workspace: string, friendlyNames: readonly string[]): void {
+    const wsSid = this.workspaceSid(workspace);
+    for (const friendlyName of friendlyNames) {
+      if (this.lookups.has(friendlyName)) continue;
+      const lookup = wsSid.then((sid) => this.adoptableListed(sid, { friendlyName }));
+      lookup.catch(() => undefined); // not every name read ahead is checked
+      this.lookups.set(friendlyName, lookup);
+    }
   }
 
   /**
@@ -212,7 +227,7 @@ export class Reconciler {
    * As adoptable, from the run's worker list (refresh-cache.ts): no call for a
    * name nobody has, one fetch for a name that is taken.
    */
-  private async adoptableListed(wsSid: string, desired: WorkerInputs): Promise<FetchedWorker | undefined> {
+  private async adoptableListed(wsSid: string, desired: Pick<WorkerInputs, "friendlyName">): Promise<FetchedWorker | undefined> {
     this.index ??= this.newIndex();
     const sids = await this.index.named(wsSid, desired.friendlyName);
     if (sids === undefined) return this.adoptable(wsSid, desired);
@@ -240,7 +255,7 @@ export class Reconciler {
   }
 
   /** The worker named like `desired` (Twilio compares case-insensitively), fetched with its ETag. */
-  private async adoptable(wsSid: string, desired: WorkerInputs): Promise<FetchedWorker | undefined> {
+  private async adoptable(wsSid: string, desired: Pick<WorkerInputs, "friendlyName">): Promise<FetchedWorker | undefined> {
     const found = await this.tr.findWorkersByFriendlyName(wsSid, desired.friendlyName);
     const match = found.find((w) => sameName(w.friendlyName, desired.friendlyName));
     return match ? this.tr.fetchWorker(wsSid, match.sid) : undefined;

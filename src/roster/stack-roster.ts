@@ -9,7 +9,7 @@ import type { FlexSkill } from "../flex/types";
 import { catalogueIssues } from "./catalogue";
 import type { RosterIssue } from "./errors";
 import { isRosterFolder, loadRosterFolder, otherTeamListing, stackRosterFile, type AgentListing, type RosterFolder } from "./folder";
-import { readRosterText } from "./load";
+import { parseRoster, readRosterText } from "./load";
 import { RosterSource } from "./source";
 import { nameKey } from "../flex/identity";
 
@@ -24,6 +24,7 @@ export class StackRoster {
   private issues?: { catalogue: readonly FlexSkill[] | undefined; byEmail: Map<string, RosterIssue[]> };
   /** The folder, for moves; null when the stack's roster is not a folder with a team. */
   private folder?: RosterFolder | null;
+  private order?: readonly string[] | null;
 
   constructor(
     private readonly roster: string | undefined,
@@ -56,6 +57,23 @@ export class StackRoster {
       this.folder = isFolder ? loadRosterFolder(this.roster!, this.opts) : null;
     }
     return this.folder ? otherTeamListing(this.folder, this.team!, identity) : undefined;
+  }
+
+  /**
+   * The identities of this stack's agents in roster order, the order the program
+   * declares their workers and the engine checks them; undefined when the file
+   * cannot be read or does not load here.
+   */
+  agentOrder(): readonly string[] | undefined {
+    if (this.order === undefined) {
+      const file = stackRosterFile(this.roster, this.team, this.opts);
+      try {
+        this.order = file ? parseRoster(readRosterText(file, this.opts), file).agents.map((a) => a.identity) : null;
+      } catch {
+        this.order = null;
+      }
+    }
+    return this.order ?? undefined;
   }
 
   private ownFile(): { file: string; source: RosterSource } | undefined {

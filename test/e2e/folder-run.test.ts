@@ -1,24 +1,24 @@
 // `flex-roster preview | up | drift --roster roster.d`: a workspace split over
 // three team stacks behaves as one (docs/scale.md, "The whole folder at once").
 // Teams a and b have stacks, c does not: the first up creates it. Then one pull
-// request moves bob from a to b and removes gus from c: ONE report shows bob
-// once, as a move, and the one guard verdict (limit 1) counts gus alone. The
-// up that applies it is killed (SIGKILL, the whole process tree) as soon as
-// its first team is applied: b, which gains bob, goes before a, which loses
-// him, so bob is held by a stack throughout. The rerun converges: every worker
+// request moves bob from a to b and removes gus from c: the up that applies it
+// writes ONE report (the one the PR's preview writes) showing bob once, as a
+// move, and the one guard verdict (limit 1) counts gus alone. That up is
+// killed (SIGKILL, the whole process tree) as soon as its first team is
+// applied: b, which gains bob, goes before a, which loses him, so bob is held
+// by a stack throughout. The rerun converges: every worker
 // kept its SID, none is duplicated, only gus is gone, and drift finds nothing.
 
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createFlexStack, type FlexStack } from "../../testing/flex-stack";
 import { killTree } from "../../testing/kill-rerun";
-import { baseEnv, describeRun, ensurePulumi, ENSURE_PULUMI_TIMEOUT_MS, REPO_ROOT, runCommand, runPulumi } from "../../testing/pulumi-cli";
+import { baseEnv, describeRun, ensurePulumi, ENSURE_PULUMI_TIMEOUT_MS, FLEX_ROSTER_BIN, runFlexRosterReport, runPulumi } from "../../testing/pulumi-cli";
 import { AGENT_DEFAULTS, rosterYaml } from "../../testing/roster-builders";
 
-const FLEX_ROSTER = path.join(REPO_ROOT, "bin", "flex-roster");
 const team = (...names: string[]) => rosterYaml(names.map((n) => ({ email: `${n}@acme.com`, fullName: n })), { defaults: AGENT_DEFAULTS });
 const id = (name: string) => `${name}_40acme_2Ecom`;
 
@@ -43,26 +43,19 @@ afterAll(async () => {
 const writeTeam = (name: string, yaml: string) => writeFile(path.join(a.dir, "roster.d", `${name}.yaml`), yaml);
 
 /** `flex-roster <command> --roster roster.d`, its JSON summary read back. */
-async function folder(command: "preview" | "up" | "drift") {
-  const summary = path.join(path.dirname(a.dir), `summary-${command}.json`);
-  const r = await runCommand(FLEX_ROSTER, [command, "--roster", "roster.d", "--out", "-", "--summary-json", summary], {
-    cwd: a.dir,
-    env: a.env,
-    timeoutMs: 8 * 60_000,
-  });
-  let json: any;
-  try {
-    json = JSON.parse(readFileSync(summary, "utf8"));
-  } catch {
-    // no summary: the exit-code expectation shows the output
-  }
-  return { ...r, json, describe: () => describeRun(`flex-roster ${command} --roster roster.d`, r) };
-}
+const folder = (command: "up" | "drift") =>
+  runFlexRosterReport([command, "--roster", "roster.d"], path.join(path.dirname(a.dir), `summary-${command}.json`), { cwd: a.dir, env: a.env, timeoutMs: 8 * 60_000 });
 
-/** `flex-roster up --roster roster.d`, SIGKILLed with every descendant once team b is applied. */
-function upKilledAfterFirstTeam(): Promise<{ stderr: string; killed: boolean }> {
+/**
+ * `flex-roster up --roster roster.d`, SIGKILLed with every descendant once team b
+ * is applied; its report (written before anything is applied) read back.
+ */
+function upKilledAfterFirstTeam(): Promise<{ stderr: string; killed: boolean; markdown: string; json: any }> {
+  const out = path.join(path.dirname(a.dir), "killed-up.md");
+  const summary = path.join(path.dirname(a.dir), "killed-up.json");
+  const args = ["up", "--roster", "roster.d", "--out", out, "--summary-json", summary];
   return new Promise((resolve) => {
-    const child = spawn(FLEX_ROSTER, ["up", "--roster", "roster.d"], { cwd: a.dir, env: { ...baseEnv(), ...a.env }, stdio: ["ignore", "ignore", "pipe"] });
+    const child = spawn(FLEX_ROSTER_BIN, args, { cwd: a.dir, env: { ...baseEnv(), ...a.env }, stdio: ["ignore", "ignore", "pipe"] });
     let stderr = "";
     let killed = false;
     child.stderr.setEncoding("utf8").on("data", (d: string) => {
@@ -72,7 +65,10 @@ function upKilledAfterFirstTeam(): Promise<{ stderr: string; killed: boolean }> 
         killTree(child.pid!);
       }
     });
-    child.on("close", () => resolve({ stderr, killed }));
+    child.on("close", () => {
+      const read = (f: string) => (existsSync(f) ? readFileSync(f, "utf8") : "");
+      resolve({ stderr, killed, markdown: read(out), json: JSON.parse(read(summary) || "null") });
+    });
   });
 }
 
@@ -104,8 +100,10 @@ it("previews, guards and applies a roster folder as one change, and an interrupt
   await writeTeam("a", team("ann", "cid"));
   await writeTeam("b", team("dan", "eve", "bob"));
   await writeTeam("c", team("fay"));
-  const plan = await folder("preview");
-  expect(plan.code, plan.describe()).toBe(0);
+  // up: its report first (the PR's preview writes the same), then the teams,
+  // killed once the first is applied: b (gains bob) before a (loses him).
+  const plan = await upKilledAfterFirstTeam();
+  expect(plan.killed, plan.stderr).toBe(true);
   expect(plan.json.moves).toEqual([
     { identity: id("bob"), email: "bob@acme.com", sid: sid("bob"), from: "a", to: "b", listing: { team: "b", file: path.join("roster.d", "b.yaml"), line: 8 }, newAction: "create" },
   ]);
@@ -113,15 +111,11 @@ it("previews, guards and applies a roster folder as one change, and an interrupt
   const rows = (t: string) => plan.json.teams.find((x: any) => x.team === t).agents.map((x: any) => [x.identity, x.action]);
   expect([rows("a"), rows("b"), rows("c")]).toEqual([[], [], [[id("gus"), "delete"]]]);
   // One report: bob appears once, in the moves table.
-  expect(plan.stdout.split("bob@acme.com").length - 1, plan.stdout).toBe(1);
-  expect(plan.stdout).toContain("#### Moved between teams: 1 agent");
-  expect(plan.stdout.match(/<!-- flex-roster-report -->/g)).toHaveLength(1);
-
-  // up, killed once its first team is applied: b (gains bob) before a (loses him).
-  const killed = await upKilledAfterFirstTeam();
-  expect(killed.killed, killed.stderr).toBe(true);
-  expect(killed.stderr).toContain("applying in this order (a team gaining an agent before the team losing it): b, a, c");
-  expect(killed.stderr).toMatch(/^flex-roster up: team b \(stack b\): applied$/m);
+  expect(plan.markdown.split("bob@acme.com").length - 1, plan.markdown).toBe(1);
+  expect(plan.markdown).toContain("#### Moved between teams: 1 agent");
+  expect(plan.markdown.match(/<!-- flex-roster-report -->/g)).toHaveLength(1);
+  expect(plan.stderr).toContain("applying in this order (a team gaining an agent before the team losing it): b, a, c");
+  expect(plan.stderr).toMatch(/^flex-roster up: team b \(stack b\): applied$/m);
   // The file backend's lock outlives a killed run.
   for (const s of ["a", "b", "c"]) await runPulumi(["cancel", "--yes", "--stack", s, "--non-interactive"], { cwd: a.dir, env: a.env });
   // Interrupted between the teams: bob is held by both stacks, one worker, his SID.

@@ -7,12 +7,11 @@
 // preview of each stack tells a move from a removal: the report says where the
 // agent went and the blast-radius guard (limit 0 here) counts only cid.
 
-import { readFileSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createFlexStack, type FlexStack } from "../../testing/flex-stack";
-import { describeRun, ensurePulumi, ENSURE_PULUMI_TIMEOUT_MS, REPO_ROOT, runCommand } from "../../testing/pulumi-cli";
+import { ensurePulumi, ENSURE_PULUMI_TIMEOUT_MS, runFlexRosterReport } from "../../testing/pulumi-cli";
 import { AGENT_DEFAULTS, rosterYaml } from "../../testing/roster-builders";
 
 const team = (...names: string[]) => rosterYaml(names.map((n) => ({ email: `${n}@acme.com`, fullName: n })), { defaults: AGENT_DEFAULTS });
@@ -44,21 +43,12 @@ async function live(): Promise<Record<string, string[]>> {
   return out;
 }
 /** `flex-roster preview` of a stack: exit code, output and its JSON summary. */
-async function flexRosterPreview(stack: FlexStack) {
-  const summary = path.join(path.dirname(stack.dir), `summary-${stack.name}.json`);
-  const r = await runCommand(path.join(REPO_ROOT, "bin", "flex-roster"), ["preview", "--stack", stack.name, "--out", "-", "--summary-json", summary], {
+const flexRosterPreview = (stack: FlexStack) =>
+  runFlexRosterReport(["preview", "--stack", stack.name], path.join(path.dirname(stack.dir), `summary-${stack.name}.json`), {
     cwd: stack.dir,
     env: stack.env,
     timeoutMs: 5 * 60_000,
   });
-  let json: any;
-  try {
-    json = JSON.parse(readFileSync(summary, "utf8"));
-  } catch {
-    // no summary: the exit-code expectation below shows the output
-  }
-  return { ...r, json, describe: () => describeRun(`flex-roster preview --stack ${stack.name}`, r) };
-}
 const rows = (json: any) => json.agents.map((x: any) => [x.identity, x.action, x.reasons.map((r: any) => r.code), x.movedTo?.team]);
 /** A stack's workers in state: friendly name → SID. */
 async function held(stack: FlexStack): Promise<Record<string, string>> {
