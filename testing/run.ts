@@ -97,8 +97,23 @@ export function runPulumiMeasured(
   args: string[],
   opts: { timeoutMs: number; sampleMs?: number },
 ): Promise<RunStats> {
+  return runMeasured("bash", [PULUMI_SCRIPT, ...args], cwd, env, opts);
+}
+
+/**
+ * Run any command (e.g. bin/flex-roster, which runs several Pulumi stacks at
+ * once) the same way: the peak is the whole process tree's at one sample, so
+ * runs side by side add up.
+ */
+export function runMeasured(
+  command: string,
+  args: string[],
+  cwd: string,
+  env: Record<string, string>,
+  opts: { timeoutMs: number; sampleMs?: number },
+): Promise<RunStats> {
   const started = Date.now();
-  const child = spawn("bash", [PULUMI_SCRIPT, ...args], { cwd, env: childEnv(env), stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(command, args, { cwd, env: childEnv(env), stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
   child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
