@@ -13,7 +13,8 @@
 // Per run: wall time, peak RSS of the process tree (engine / language host /
 // provider), API calls and the API floor (calls x latency / concurrency).
 // Every figure is printed as soon as it is measured; one JSON line per run
-// goes to --out (default bench/results/folder-<date>.jsonl).
+// goes to --out (default bench/results/<date>-folder-<agents>x<teams>.jsonl),
+// with the machine and its load average.
 //
 //   npx tsx bench/folder.ts [--agents 15000] [--teams 6] [--latency-ms 50] [--concurrency 8]
 //                           [--phases team-up,team-preview,folder-preview,adopt-preview] [--out file.jsonl]
@@ -21,6 +22,7 @@
 // BENCH_TIMEOUT_MS bounds each run (default 3 hours).
 
 import { appendFileSync, mkdirSync } from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { startEmulator, type Emulator } from "../emulator";
@@ -49,7 +51,9 @@ const CONCURRENCY = Number(argv.concurrency ?? 8);
 const TIMEOUT_MS = Number(process.env.BENCH_TIMEOUT_MS ?? 3 * 3600_000);
 const SELECTED = new Set<Phase>((argv.phases?.split(",") as Phase[] | undefined) ?? PHASES);
 for (const p of SELECTED) if (!PHASES.includes(p)) throw new Error(`unknown phase ${p}; phases: ${PHASES.join(", ")}`);
-const OUT = argv.out ?? path.join(REPO_ROOT, "bench", "results", `folder-${new Date().toISOString().slice(0, 10)}-${AGENTS}x${TEAMS}.jsonl`);
+const OUT = argv.out ?? path.join(REPO_ROOT, "bench", "results", `${new Date().toISOString().slice(0, 10)}-folder-${AGENTS}x${TEAMS}.jsonl`);
+/** Where it was measured, in every record: a committed output must say. */
+const MACHINE = `${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${os.platform()} ${os.release()}, Node ${process.version}`;
 mkdirSync(path.dirname(OUT), { recursive: true });
 
 const team = (t: number) => `team${t + 1}`;
@@ -83,7 +87,8 @@ function record(emu: Emulator, phase: Phase, what: string, r: RunStats): Measure
     `| ${phase} | ${what} | ${fmtS(m.ms)} | ${calls} | ${fmtS(m.floorMs)} | ${(m.ms / Math.max(1, m.floorMs)).toFixed(2)} | ` +
       `${mib(m.peakMiB)} (${mib(k.engine)} / ${mib(k["language host"])} / ${mib(k.provider)}) | ${r.code} |`,
   );
-  appendFileSync(OUT, JSON.stringify({ agents: AGENTS, teams: TEAMS, latencyMs: LATENCY, concurrency: CONCURRENCY, ...m }) + "\n");
+  const load = os.loadavg().map((l) => Number(l.toFixed(2)));
+  appendFileSync(OUT, JSON.stringify({ date: new Date().toISOString(), machine: MACHINE, load, agents: AGENTS, teams: TEAMS, latencyMs: LATENCY, concurrency: CONCURRENCY, ...m }) + "\n");
   if (r.code !== 0) console.log(`\n${what} exited ${r.code}:\n${r.stdout.slice(-2000)}\n${r.stderr.slice(-3000)}\n`);
   return m;
 }
@@ -91,6 +96,7 @@ function record(emu: Emulator, phase: Phase, what: string, r: RunStats): Measure
 async function main() {
   await ensurePulumi();
   console.log(`# flex-roster roster-folder benchmark, ${new Date().toISOString()}: ${AGENTS} agents in ${TEAMS} teams, latency ${LATENCY} ms, provider concurrency ${CONCURRENCY}`);
+  console.log(`machine: ${MACHINE}; load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
   console.log(`raw output: ${path.relative(REPO_ROOT, OUT)}\n`);
   console.log("| phase | run | wall s | API calls | API floor s | wall / floor | peak RSS MiB (engine / lang host / provider) | exit |");
   console.log("|---|---|---:|---:|---:|---:|---|---:|");
