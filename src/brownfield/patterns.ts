@@ -5,7 +5,7 @@
 // working agents use client:<local>_40<domain>, 12 workers have client:<local>",
 // and a `label` an admin reads ("domain part missing").
 
-import { CONTACT_URI_PREFIX, contactUriFor, decodeFlexIdentity, flexIdentity } from "../flex/identity";
+import { CONTACT_URI_PREFIX, contactUriFor, decodeFlexIdentity, flexIdentity, sameName } from "../flex/identity";
 
 export type ContactUriKind =
   | "canonical"
@@ -140,7 +140,7 @@ function describeRest(identity: string, r: string, opts: DescribeOptions): Conta
     if (hexUpper === identity) {
       return shape("hex-lowercase", `${canonical} (lowercase hex)`, "hex escapes in lowercase (Flex writes _2E, not _2e)");
     }
-    if (r.toLowerCase() === identity.toLowerCase() || hexUpper.toLowerCase() === identity.toLowerCase()) {
+    if (sameName(r, identity) || sameName(hexUpper, identity)) {
       return shape("wrong-case", `${canonical} (case differs)`, "wrong letter case (identities are case-sensitive)");
     }
     if (domain !== undefined) {
@@ -157,7 +157,7 @@ function describeRest(identity: string, r: string, opts: DescribeOptions): Conta
     }
     const loose = lenientDecode(r);
     if (loose === username) return shape("partly-encoded", `${unencoded} (partly encoded)`, "the username is only partly encoded");
-    if (loose.toLowerCase() === username.toLowerCase()) {
+    if (sameName(loose, username)) {
       return shape("wrong-case", `${unencoded} (case differs)`, "wrong letter case and not fully encoded");
     }
   }
