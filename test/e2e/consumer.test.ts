@@ -108,7 +108,8 @@ describe.each(SOURCES)("a consumer project that installs flex-roster from %s", {
 
   it("the package holds compiled JS and declarations, and needs neither tsx nor the TypeScript sources", () => {
     const pkg = path.join(sandbox.dir, "node_modules", "flex-roster");
-    for (const f of ["dist/index.js", "dist/index.d.ts", "dist/provider/entry.js", "dist/cli/main.js", "bin/flex-roster"]) {
+    // plugin/: the component provider a Pulumi YAML program names (test/languages/).
+    for (const f of ["dist/index.js", "dist/index.d.ts", "dist/provider/entry.js", "dist/cli/main.js", "bin/flex-roster", "plugin/PulumiPlugin.yaml", "plugin/index.js"]) {
       expect(existsSync(path.join(pkg, f)), f).toBe(true);
     }
     expect(existsSync(path.join(pkg, "src"))).toBe(false);

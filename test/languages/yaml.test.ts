@@ -5,7 +5,8 @@
 // YAML language hosts (scripts/ensure-language-hosts), the emulator over HTTP:
 // up, an out-of-band corruption of contact_uri, the replace planned with its
 // reason (the same one TypeScript gets), the PR report, flex-roster preview / up /
-// drift on the YAML project, and --expect-no-changes after the repair.
+// drift on the YAML project, --expect-no-changes after the repair, and a bad
+// roster stopping up with its file, line and field.
 
 import { writeFile } from "node:fs/promises";
 import * as path from "node:path";
@@ -153,5 +154,19 @@ describe("FlexRoster from a Pulumi YAML program", { timeout: 600_000 }, () => {
     await succeeds("pulumi preview --expect-no-changes", pulumi(["preview", "--expect-no-changes"]));
     const drift = await succeeds("flex-roster drift", flexRoster(["drift", "--stack", STACK]));
     expect(drift.stdout).toContain("**In sync.**");
+  });
+
+  it("a bad roster stops up at its preview with file, line and field; nothing is written to Twilio or state", async () => {
+    const stateBefore = (await succeeds("stack export", pulumi(["stack", "export"]))).stdout;
+    await writeFile(path.join(sandbox.dir, "roster.yaml"), `${CONSUMER_ROSTER}  - email: carol@acme.com\n    channels: { chat: 60 }\n`);
+    emulator.control.resetCounters();
+    const up = await pulumi(["up", "--yes"]);
+    const out = up.stdout + up.stderr;
+    expect(up.code, out).not.toBe(0);
+    expect(out).toContain("roster.yaml:9:23 agents[2].channels.chat: capacity must be an integer between 0 and 50 (got 60)");
+    expect(out).not.toContain("Updating (e2e)"); // stopped at its preview
+    expect(emulator.control.counters().writes).toBe(0);
+    expect(JSON.parse((await succeeds("stack export", pulumi(["stack", "export"]))).stdout).deployment.resources).toEqual(JSON.parse(stateBefore).deployment.resources);
+    await writeFile(path.join(sandbox.dir, "roster.yaml"), CONSUMER_ROSTER);
   });
 });
