@@ -1,5 +1,5 @@
 // An isolated flex-roster stack for end-to-end tests: the real project program
-// (index.ts and src/ symlinked into a temp dir), the real Pulumi CLI with a private file
+// (program.js, index.ts and src/ symlinked into a temp dir), the real Pulumi CLI with a private file
 // backend, and a TaskRouter emulator over HTTP holding the Twilio side. Each stack and
 // its config are set up through the Automation API (stack init and one config set-all,
 // on the CLI and environment flex-roster itself uses); the tests' own commands run the
@@ -50,7 +50,7 @@ export interface FlexStackOptions {
   pulumiYaml?: string;
   /** Extra files of the program directory. */
   files?: Record<string, string>;
-  /** Repository files and folders linked into the program directory (default index.ts and src/). */
+  /** Repository files and folders linked into the program directory (default program.js, index.ts and src/). */
   programDirs?: string[];
   /** Stack config in plain text, over the defaults (e.g. `flex-roster:roster`). */
   config?: Record<string, string>;
@@ -65,9 +65,9 @@ export async function createFlexStack(opts: FlexStackOptions): Promise<FlexStack
     "roster.yaml": opts.roster,
     ...opts.files,
   });
-  // index.ts (Pulumi.yaml's main) and src/ are linked; package.json
+  // program.js (Pulumi.yaml's main), index.ts and src/ are linked; package.json
   // and tsconfig.json are copied so nothing run in the sandbox can write to the repo's.
-  for (const d of opts.programDirs ?? ["index.ts", "src"]) await symlink(path.join(REPO_ROOT, d), path.join(sandbox.dir, d));
+  for (const d of opts.programDirs ?? ["program.js", "index.ts", "src"]) await symlink(path.join(REPO_ROOT, d), path.join(sandbox.dir, d));
   for (const f of ["package.json", "tsconfig.json"]) await copyFile(path.join(REPO_ROOT, f), path.join(sandbox.dir, f));
   const env = sandbox.env;
   const sdk = createClient({ username: emulator.accountSid, password: emulator.authToken, baseUrl: emulator.url }).twilio;

@@ -45,7 +45,7 @@ beforeAll(async () => {
   // The new layout: the repository's own program (FlexRoster), nothing else changed.
   await rm(path.join(stack.dir, "legacy.ts"));
   await writeFile(path.join(stack.dir, "Pulumi.yaml"), REPO_PULUMI_YAML);
-  await symlink(path.join(REPO_ROOT, "index.ts"), path.join(stack.dir, "index.ts"));
+  for (const f of ["program.js", "index.ts"]) await symlink(path.join(REPO_ROOT, f), path.join(stack.dir, f));
 }, ENSURE_PULUMI_TIMEOUT_MS);
 
 afterAll(async () => {
