@@ -94,7 +94,7 @@ it(`adopting ${AGENTS} existing workers walks the engine's checks in under 2x th
   expect(warned.map((w) => Number(/agent\.(\d+)@/.exec(w)![1])).sort((a, b) => a - b)).toEqual([...CORRUPTED].sort((a, b) => a - b));
   // The engine's walk is serial; the fetches are not: as many at once as the client allows, or more queued.
   expect(maxInFlight).toBeGreaterThanOrEqual(CONCURRENCY);
-  // One fetch after the other costs AGENTS x LATENCY_MS (15 s) at least. On a quiet machine the walk
-  // takes under 2x the floor (3.8 s); the margin here leaves room for a loaded test machine.
-  expect(wallMs).toBeLessThan(0.8 * AGENTS * LATENCY_MS);
+  // One fetch after the other costs AGENTS x LATENCY_MS (15 s) at least, however fast the machine. On
+  // a quiet machine the walk takes under 2x the floor (3.8 s); the bound leaves room for a loaded one.
+  expect(wallMs).toBeLessThan(AGENTS * LATENCY_MS);
 }, 60_000);
