@@ -9,11 +9,13 @@
 
 import { classify, reasonsOf } from "../flex/drift";
 import { nameKey } from "../flex/identity";
+import type { QueueDefinition } from "../flex/routing";
 import type { AgentSpec, Roster } from "../flex/types";
 import { desiredWorker } from "../flex/worker-model";
 import { healthAgainst, workerFacts, type ScannedWorker, type WorkerFacts } from "./facts";
 import { compareFindings, duplicates, FINDING_FOR_RULE, SEVERITY, type AuditFinding, type FindingCode } from "./findings";
 import { describeContactUri, type ContactUriShape } from "./patterns";
+import { routingFindings } from "./routing-findings";
 
 export interface PatternCount {
   pattern: string;
@@ -28,6 +30,8 @@ export interface AuditOptions {
   chatChannel?: string;
   /** With a roster: orphans and agents without a worker are reported too. */
   roster?: Roster;
+  /** The workspace's TaskQueues: queues nobody is eligible for, workers in no queue but a catch-all. */
+  queues?: QueueDefinition[];
 }
 
 export interface AuditReport {
@@ -214,6 +218,7 @@ export function audit(scanned: ScannedWorker[], opts: AuditOptions = {}): AuditR
   }
   duplicateFindings(facts, add);
   if (opts.roster) rosterFindings(facts, opts.roster, agentOf, add, findings);
+  for (const r of routingFindings(facts, opts.queues ?? [])) add(r.worker, r.code, r.message);
 
   findings.sort(compareFindings);
   const bad = facts.filter((f) => f.contactShape && f.contactShape.kind !== "canonical").map((f) => f.contactShape!);

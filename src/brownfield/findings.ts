@@ -22,7 +22,10 @@ export type FindingCode =
   | "orphan-worker"
   | "agent-without-worker"
   | "sso-owned-difference"
-  | "skill-disabled-in-flex";
+  | "skill-disabled-in-flex"
+  | "queue-without-workers"
+  | "queue-expression-unparsable"
+  | "worker-in-no-queue";
 
 /** Severity of each finding code. Critical ones break chat (or the roster's adoption) today. */
 export const SEVERITY: Record<FindingCode, Severity> = {
@@ -42,6 +45,11 @@ export const SEVERITY: Record<FindingCode, Severity> = {
   // Not drift (src/flex/drift.ts notes): SSO writes these keys, a supervisor disabled the skill.
   "sso-owned-difference": "info",
   "skill-disabled-in-flex": "info",
+  // Routing (./routing-findings.ts): tasks sent to such a queue wait with nobody to take them.
+  "queue-without-workers": "warning",
+  "queue-expression-unparsable": "warning",
+  // A worker only the catch-all queue (Flex's Everyone) picks: no skill routes a task to it.
+  "worker-in-no-queue": "warning",
 };
 
 export const SEVERITY_ORDER: readonly Severity[] = ["critical", "warning", "info"];

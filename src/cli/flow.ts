@@ -9,6 +9,7 @@ import { CliError, type CliContext } from "./context";
 import { EXIT } from "./exit-codes";
 import { GuardConfigError, evaluateGuard, resolveGuardPolicy, type GuardVerdict } from "../report/guard";
 import { intOption } from "./options";
+import { planRouting, type RoutingOptions } from "./routing";
 import { describeExit } from "../pulumi/exit";
 import type { StackTarget } from "../pulumi/workspace";
 import {
@@ -21,6 +22,7 @@ import {
   type PlanModel,
   type Report,
   type ReportMode,
+  type RoutingReport,
 } from "../report";
 
 export const STACK_ENV = "FLEX_ROSTER_STACK";
@@ -136,9 +138,9 @@ export function planHeadline(plan: PlanModel): string {
 export function emitReport(
   ctx: CliContext,
   plan: PlanModel,
-  opts: OutputOptions & { mode: ReportMode; guard?: GuardVerdict },
+  opts: OutputOptions & { mode: ReportMode; guard?: GuardVerdict; routing?: RoutingReport },
 ): Report {
-  const report = reportFromPlan(plan, { mode: opts.mode, guard: opts.guard, collapseAfter: opts.collapseAfter });
+  const report = reportFromPlan(plan, { mode: opts.mode, guard: opts.guard, routing: opts.routing, collapseAfter: opts.collapseAfter });
   if (opts.out && opts.out !== "-") {
     ctx.writeFile(opts.out, report.markdown);
     ctx.stderr(`flex-roster: report written to ${opts.out}\n`);
@@ -150,11 +152,12 @@ export function emitReport(
   }
   ctx.stderr(`flex-roster: ${planHeadline(plan)}\n`);
   if (opts.guard && opts.guard.status !== "pass") ctx.stderr(`flex-roster: ${opts.guard.message}\n`);
+  if (opts.routing && opts.routing.guard.status !== "pass") ctx.stderr(`flex-roster: ${opts.routing.guard.message}\n`);
   return report;
 }
 
 /** Options shared by `preview` and `up`. */
-export interface GuardedPlanOptions extends OutputOptions, StackOptions {
+export interface GuardedPlanOptions extends OutputOptions, StackOptions, RoutingOptions {
   allowMassRemoval?: boolean;
 }
 
@@ -165,7 +168,9 @@ export interface GuardedPlanOptions extends OutputOptions, StackOptions {
 export async function guardedPlan(ctx: CliContext, sel: StackTarget, pulumiArgs: string[], opts: GuardedPlanOptions) {
   const { plan } = await previewPlan(ctx, sel, pulumiArgs);
   const guard = plan.failed ? undefined : guardPlan(ctx, plan, !!opts.allowMassRemoval);
-  emitReport(ctx, plan, { ...opts, mode: "plan", guard });
-  const stop = plan.failed ? EXIT.ERROR : guard?.status === "blocked" ? EXIT.BLOCKED : undefined;
-  return { plan, guard, stop };
+  const routing = plan.failed ? undefined : await planRouting(ctx, sel, plan, opts);
+  emitReport(ctx, plan, { ...opts, mode: "plan", guard, routing });
+  const blocked = guard?.status === "blocked" || routing?.guard.status === "blocked";
+  const stop = plan.failed ? EXIT.ERROR : blocked ? EXIT.BLOCKED : undefined;
+  return { plan, guard, routing, stop };
 }

@@ -29,7 +29,7 @@ export function compileQueues(queues: readonly QueueDefinition[]): RoutingQueue[
 }
 
 /** The message for a queue whose target_workers does not parse: said once, never fatal. */
-export function unparsableQueueMessage(q: RoutingQueue): string {
+export function unparsableQueueMessage(q: QueueDefinition & { error?: string }): string {
   return `TaskQueue "${q.name}" (${q.sid}): its target_workers ${JSON.stringify(q.targetWorkers)} does not parse (${q.error}); routing impact leaves this queue out`;
 }
 

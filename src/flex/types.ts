@@ -53,5 +53,7 @@ export interface Roster {
   file: string;
   /** Workspace friendly name or WS SID; absent: the Flex Configuration's `taskrouter_workspace_sid`. */
   workspace?: string;
+  /** TaskQueues (friendly names) this roster may leave with no eligible worker: the routing guard lets them empty. */
+  allowEmptyQueues?: string[];
   agents: AgentSpec[];
 }

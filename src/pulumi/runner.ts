@@ -22,6 +22,11 @@ export interface PulumiRunner {
   stacks(cwd: string | undefined, opts: { env: NodeJS.ProcessEnv }): Promise<string[]>;
   /** Create a stack (a team's whose stack does not exist yet); the user's selection is kept. */
   createStack(target: StackTarget & { stack: string }, init: NewStack, opts: { env: NodeJS.ProcessEnv }): Promise<void>;
+  /**
+   * The stack's config with secrets decrypted (in memory only), from the stack
+   * the operations use: no second selection. Optional for runners that have none.
+   */
+  config?(target: StackTarget, opts: Pick<PulumiOpOptions, "env">): Promise<Record<string, unknown>>;
   /** The command is done: select again the stack the user had selected. */
   close(): Promise<void>;
 }
@@ -183,6 +188,9 @@ export function automationRunner(): PulumiRunner {
       const p = selecting.then(() => createStack(target, init, opts.env));
       selecting = p.catch(() => undefined);
       return p;
+    },
+    async config(target, opts) {
+      return (await stackFor(target, opts.env)).stack.getAllConfig();
     },
     async close() {
       const all = [...opened.values()].reverse();

@@ -38,13 +38,23 @@ export interface ReportOptions extends Omit<MarkdownOptions, "guard" | "mode"> {
   mode?: ReportMode;
   guard?: GuardVerdict;
 }
+export {
+  ALLOW_EMPTY_QUEUE_FLAG,
+  ALLOW_EMPTY_QUEUES_KEY,
+  disagreementMessage,
+  evaluateRoutingGuard,
+  routingImpact,
+  type RoutingGuardVerdict,
+  type RoutingReport,
+} from "./routing";
+export { readLiveRouting, routingReport } from "./routing-live";
 
 /** Build the whole report from an already-built plan. */
 export function reportFromPlan(plan: PlanModel, opts: ReportOptions = {}): Report {
   return {
     plan,
     markdown: renderMarkdown(plan, opts),
-    summary: buildSummary(plan, { mode: opts.mode, guard: opts.guard }),
+    summary: buildSummary(plan, { mode: opts.mode, guard: opts.guard, routing: opts.routing }),
   };
 }
 

@@ -7,6 +7,7 @@ import type { GuardVerdict } from "./guard";
 import { code, codeBlock, text, value, valueText } from "./markdown-util";
 import { CHANGE_ACTIONS, changedAgents, type AgentPlan, type ChangeAction, type PlanModel } from "./plan";
 import type { Reason } from "./reasons";
+import { routingMarkdown, type RoutingReport } from "./routing";
 
 /** Hidden marker a workflow searches for to update its one comment. */
 export const REPORT_MARKER = "<!-- flex-roster-report -->";
@@ -24,6 +25,8 @@ export interface MarkdownOptions {
   maxChars?: number;
   /** The marker line (default REPORT_MARKER); a drift issue uses its own. */
   marker?: string;
+  /** Routing impact (flex-roster preview/up read it live): the Routing section. */
+  routing?: RoutingReport;
 }
 
 export const VERB: Record<ChangeAction, string> = {
@@ -223,7 +226,7 @@ function agentsBlock(rows: AgentPlan[], collapseAfter: number, rowLimit: number)
   return out.join("\n\n");
 }
 
-export type SectionOptions = Pick<Required<MarkdownOptions>, "mode" | "collapseAfter"> & { guard?: GuardVerdict };
+export type SectionOptions = Pick<Required<MarkdownOptions>, "mode" | "collapseAfter"> & { guard?: GuardVerdict; routing?: RoutingReport };
 
 /**
  * The body of one stack's report: the verdict, counts, guard, agents, notes,
@@ -259,6 +262,10 @@ export function planSection(plan: PlanModel, opts: SectionOptions, rowLimit: num
   if (agents) blocks.push(agents);
   const leg = legend(rows);
   if (leg) blocks.push(leg);
+  if (opts.routing) {
+    const warnings = plan.diagnostics.filter((d) => d.severity === "warning").map((d) => d.message.replace(/^warning: /, ""));
+    blocks.push(routingMarkdown(opts.routing, opts.collapseAfter, warnings));
+  }
   const notes = notesBlock(plan, Number.isFinite(rowLimit) ? rowLimit : 200);
   if (notes) blocks.push(notes);
   const others = othersBlock(plan);
@@ -268,7 +275,11 @@ export function planSection(plan: PlanModel, opts: SectionOptions, rowLimit: num
   return blocks;
 }
 
-function render(plan: PlanModel, opts: Required<Omit<MarkdownOptions, "guard">> & { guard?: GuardVerdict }, rowLimit: number): string {
+function render(
+  plan: PlanModel,
+  opts: Required<Omit<MarkdownOptions, "guard" | "routing">> & { guard?: GuardVerdict; routing?: RoutingReport },
+  rowLimit: number,
+): string {
   const stack = plan.stack ? ` · stack ${code(plan.stack, false)}` : "";
   const title = opts.mode === "drift" ? `### flex-roster drift check${stack}` : `### flex-roster plan${stack}`;
   const blocks: string[] = [opts.marker, title, ...planSection(plan, opts, rowLimit)];
@@ -287,6 +298,7 @@ export function renderMarkdown(plan: PlanModel, options: MarkdownOptions = {}): 
     maxChars: options.maxChars ?? DEFAULT_MAX_CHARS,
     marker: options.marker ?? REPORT_MARKER,
     guard: options.guard,
+    routing: options.routing,
   };
   let rowLimit = Number.POSITIVE_INFINITY;
   let out = render(plan, opts, rowLimit);

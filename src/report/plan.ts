@@ -5,6 +5,8 @@
 import { parseNotDrift } from "../flex/drift";
 import { WORKER_TYPE } from "../provider/resource-type";
 import { decodeFlexIdentity, nameKey } from "../flex/identity";
+import { attributesFromState, desiredRoutingAttributes } from "../flex/routing";
+import type { WorkerInputs } from "../flex/worker-model";
 import type { AgentListing } from "../roster/folder";
 import { parseUrn, type PreviewDigest, type PreviewStep } from "./digest";
 import { changeReasons, channelOf, goneReasons, healthOf, redact, type Reason } from "./reasons";
@@ -58,6 +60,12 @@ export interface AgentPlan {
    * stack adopts it. Not a removal for the blast-radius guard.
    */
   movedTo?: AgentListing;
+  /**
+   * What routing impact evaluates (src/report/routing.ts): the worker's
+   * attributes as its state knows them before the plan and as `up` writes them
+   * after (absent: no worker), and its workspace (SID, else as the roster names it).
+   */
+  routing?: { before?: Record<string, unknown>; after?: Record<string, unknown>; workspace?: string };
 }
 
 export interface OtherChange {
@@ -230,12 +238,23 @@ function planAgent(g: Group): AgentPlan {
     case "same":
       break;
   }
+  if (action !== "same") agent.routing = routingAttributes(action, before, desired);
   if (before && desired && action !== "create" && action !== "delete") {
     const health = healthOf(before, desired);
     if (health.notes.length > 0) agent.notes = health.notes.map((n) => n.message);
     if (health.repair && action !== "same") agent.repair = health.repair;
   }
   return agent;
+}
+
+function routingAttributes(action: Action, before: Props | undefined, desired: Props | undefined): NonNullable<AgentPlan["routing"]> {
+  const out: NonNullable<AgentPlan["routing"]> = {};
+  const live = before && action !== "create" ? attributesFromState(before as Partial<WorkerInputs>) : undefined;
+  if (live) out.before = live;
+  if (desired && action !== "delete") out.after = desiredRoutingAttributes(desired as unknown as WorkerInputs, live);
+  const workspace = str(before?.workspaceSid) ?? str(desired?.workspace) ?? str(before?.workspace);
+  if (workspace) out.workspace = workspace;
+  return out;
 }
 
 function sortKey(a: AgentPlan): string {

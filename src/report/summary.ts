@@ -7,6 +7,7 @@ import type { GuardVerdict } from "./guard";
 import type { ReportMode } from "./markdown";
 import { changedAgents, hasChanges, type ChannelSummary, type OtherChange, type PlanDiagnostic, type PlanModel, type Totals } from "./plan";
 import type { Reason } from "./reasons";
+import { routingSummary, type RoutingReport } from "./routing";
 
 export const SUMMARY_SCHEMA = "flex-roster.report/v1";
 
@@ -43,6 +44,8 @@ export interface ReportSummary {
   status: ReportStatus;
   totals: Totals;
   guard?: GuardVerdict;
+  /** Routing impact: per queue eligible before → after, joins and leaves, the routing guard (preview/up only). */
+  routing?: ReturnType<typeof routingSummary>;
   /** Agents with a change, in report order. */
   agents: AgentSummary[];
   /** Unchanged agents with notes (SSO-owned keys, skills disabled in Flex, waiting for first sign-in). */
@@ -79,7 +82,7 @@ export function guardSummary(g: GuardVerdict): GuardVerdict {
   return guard as GuardVerdict;
 }
 
-export function buildSummary(plan: PlanModel, opts: { mode?: ReportMode; guard?: GuardVerdict } = {}): ReportSummary {
+export function buildSummary(plan: PlanModel, opts: { mode?: ReportMode; guard?: GuardVerdict; routing?: RoutingReport } = {}): ReportSummary {
   // Built key by key so the JSON reads top-down: what, where, verdict, details.
   const summary: Partial<ReportSummary> = { schema: SUMMARY_SCHEMA, mode: opts.mode ?? "plan" };
   if (plan.stack) summary.stack = plan.stack;
@@ -87,6 +90,7 @@ export function buildSummary(plan: PlanModel, opts: { mode?: ReportMode; guard?:
   summary.status = statusOf(plan);
   summary.totals = { ...plan.totals };
   if (opts.guard) summary.guard = guardSummary(opts.guard);
+  if (opts.routing) summary.routing = routingSummary(opts.routing);
   summary.agents = changedAgents(plan).map((a) => {
     const s: Partial<AgentSummary> = { identity: a.identity };
     if (a.email) s.email = a.email;

@@ -78,6 +78,7 @@ export function parseRoster(text: string, file: string): Roster {
   const out: Roster = { file, agents };
   // Without a workspace the provider uses the Flex Configuration's taskrouter_workspace_sid.
   if (roster.workspace !== undefined) out.workspace = roster.workspace;
+  if (roster.allowEmptyQueues !== undefined) out.allowEmptyQueues = [...roster.allowEmptyQueues];
   return out;
 }
 

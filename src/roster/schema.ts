@@ -310,6 +310,8 @@ export const RosterFileSchema = z.strictObject(
     contactUri: ContactUriSchema.optional(),
     repair: RepairSchema.optional(),
     defaults: DefaultsSchema.optional(),
+    // TaskQueues the routing guard lets this roster leave with no eligible worker.
+    allowEmptyQueues: nameList("allowEmptyQueues must be a list of TaskQueue friendly names", "queue", false).optional(),
     agents: z.array(AgentSchema, { error: expect("agents must be a list of agents", "agents") }),
   },
   { error: expect("the roster must be a mapping with workspace, defaults and agents") },

@@ -11,6 +11,7 @@ import { doctorJson, renderDoctor, type DoctorVerdict } from "../../brownfield/d
 import { scanWorkspace } from "../../brownfield/scan";
 import type { Roster } from "../../flex/types";
 import { loadRosterOrFolder } from "../../roster";
+import { TaskRouterRouting } from "../../twilio/taskrouter";
 import { action, runCommand, type CliContext } from "../context";
 import { EXIT, exitCodesHelp, type ExitCode } from "../exit-codes";
 import { intOption } from "../options";
@@ -83,8 +84,11 @@ async function doctor(opts: DoctorOptions, ctx: CliContext): Promise<ExitCode> {
       onProgress: (p) => progress.update(p),
     });
     progress.stop();
+    // One call: the queues, so that doctor can say which ones nobody is eligible for.
+    const queues = await new TaskRouterRouting(conn.tr).queues(scan.workspace.sid);
     const report = audit(scan.workers, {
       roster,
+      queues,
       minChatCapacity: opts.minChatCapacity,
       chatChannel: opts.chatChannel,
     });

@@ -6,6 +6,7 @@ import { action, type CliContext } from "../context";
 import { addFolderOptions, guardedFolderPlan, isFolderRun, type FolderOptions } from "../folder-flow";
 import { EXIT, exitCodesHelp } from "../exit-codes";
 import { addOutputOptions, addStackOptions, guardedPlan, stackSelection, type GuardedPlanOptions } from "../flow";
+import { addRoutingOptions } from "../routing";
 
 export function register(program: Command, ctx: CliContext): void {
   const cmd = program
@@ -19,6 +20,7 @@ export function register(program: Command, ctx: CliContext): void {
   addStackOptions(cmd);
   addFolderOptions(cmd);
   addOutputOptions(cmd);
+  addRoutingOptions(cmd);
   cmd.addHelpText(
     "after",
     `

@@ -12,6 +12,7 @@ import { action, type CliContext } from "../context";
 import { addFolderOptions, folderUp, isFolderRun, type FolderOptions } from "../folder-flow";
 import { EXIT, exitCodesHelp } from "../exit-codes";
 import { addOutputOptions, addStackOptions, guardedPlan, stackSelection, type GuardedPlanOptions } from "../flow";
+import { addRoutingOptions } from "../routing";
 import { describeExit } from "../../pulumi/exit";
 import { hasChanges } from "../../report";
 
@@ -28,6 +29,7 @@ export function register(program: Command, ctx: CliContext): void {
   addStackOptions(cmd);
   addFolderOptions(cmd);
   addOutputOptions(cmd);
+  addRoutingOptions(cmd);
   cmd.addHelpText(
     "after",
     `

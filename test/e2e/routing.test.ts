@@ -1,0 +1,109 @@
+// Routing impact end to end: bin/flex-roster on a real stack (real Pulumi CLI,
+// program and provider) against the emulator's TaskQueues, with three agents.
+//   1. a skill change that moves an agent from one queue to another shows the
+//      join and the leave in the preview's warning line and in the report
+//   2. removing the last Spanish speaker is refused (exit 3, zero writes); the
+//      roster's allowEmptyQueues lets it through
+//   3. an unparsable target_workers is reported once and is not fatal
+
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createFlexStack, STACK, type FlexStack } from "../../testing/flex-stack";
+import { describeRun, ensurePulumi, ENSURE_PULUMI_TIMEOUT_MS, REPO_ROOT, runCommand } from "../../testing/pulumi-cli";
+import { AGENT_DEFAULTS, agentYaml, rosterYaml } from "../../testing/roster-builders";
+
+const BIN = path.join(REPO_ROOT, "bin", "flex-roster");
+
+const ana = (skills: string[]) => agentYaml({ email: "ana@acme.com", fullName: "Ana", skills });
+const bob = (skills: string[]) => agentYaml({ email: "bob@acme.com", fullName: "Bob", skills });
+const cy = agentYaml({ email: "cy@acme.com", fullName: "Cy", skills: ["support"] });
+const roster = (agents: string[], head = "") => head + rosterYaml(agents, { defaults: AGENT_DEFAULTS });
+
+let stack: FlexStack;
+let n = 0;
+
+async function cli(args: string[], env: Record<string, string> = {}) {
+  const k = ++n;
+  const out = path.join(path.dirname(stack.dir), `routing-${k}.md`);
+  const summary = path.join(path.dirname(stack.dir), `routing-${k}.json`);
+  const r = await runCommand(BIN, [...args, "--stack", STACK, "--out", out, "--summary-json", summary], {
+    cwd: stack.dir,
+    env: { ...stack.env, ...env },
+    timeoutMs: 5 * 60_000,
+  });
+  let md = "";
+  let json: any;
+  try {
+    md = readFileSync(out, "utf8");
+    json = JSON.parse(readFileSync(summary, "utf8"));
+  } catch {
+    // no report: the caller's exit-code expectation says why
+  }
+  return { ...r, md, json, describe: () => describeRun(`flex-roster ${args.join(" ")}`, r) + `\n--- report ---\n${md}` };
+}
+
+const queue = (json: any, name: string) => json.routing.queues.find((q: any) => q.name === name);
+const writes = () => stack.emulator.control.counters().writes;
+
+beforeAll(async () => {
+  await ensurePulumi();
+  stack = await createFlexStack({ roster: roster([ana(["spanish", "sales"]), bob(["sales"]), cy]) });
+  const queues = stack.sdk.taskrouter.v1.workspaces(stack.emulator.workspaceSid).taskQueues;
+  await queues.create({ friendlyName: "Spanish Support", targetWorkers: 'routing.skills HAS "spanish"' });
+  await queues.create({ friendlyName: "Sales", targetWorkers: "routing.skills HAS 'sales'" });
+  const r = await cli(["up"]);
+  if (r.code !== 0) throw new Error(r.describe());
+}, ENSURE_PULUMI_TIMEOUT_MS);
+
+afterAll(async () => {
+  await stack?.close();
+});
+
+describe("routing impact with the real CLI", { timeout: 600_000 }, () => {
+  it("1. moving bob from Sales to Spanish Support: the join and the leave, in the preview's warning and in the report", async () => {
+    await stack.writeRoster(roster([ana(["spanish", "sales"]), bob(["spanish"]), cy]));
+    const r = await cli(["preview"]);
+    expect(r.code, r.describe()).toBe(0);
+    // The provider's warning line, as `pulumi preview` shows it (the report lists the preview's warnings).
+    expect(r.stderr + r.md).toContain('bob@acme.com: routing: joins "Spanish Support"; leaves "Sales"');
+    expect(queue(r.json, "Spanish Support")).toMatchObject({ before: 1, after: 2, joins: ["bob@acme.com"], leaves: [], checked: true });
+    expect(queue(r.json, "Sales")).toMatchObject({ before: 2, after: 1, joins: [], leaves: ["bob@acme.com"], checked: true });
+    expect(queue(r.json, "Everyone")).toMatchObject({ before: 3, after: 3, joins: [], leaves: [] });
+    expect(r.json.routing.guard.status).toBe("pass");
+    expect(r.json.routing.disagreements).toEqual([]);
+    expect(r.md).toContain("#### Routing");
+    expect(r.md).toContain('| Spanish Support | `routing.skills HAS "spanish"` | 1 → 2 | bob@acme.com |  |');
+    expect(r.md).toContain("| Sales | `routing.skills HAS 'sales'` | 2 → 1 |  | bob@acme.com |");
+  });
+
+  it("2. removing the last Spanish speaker is refused (exit 3, zero writes) unless the roster allows it", async () => {
+    await stack.writeRoster(roster([ana(["sales"]), bob(["sales"]), cy]));
+    const before = writes();
+    // `up` runs the same guarded preview as `flex-roster preview`, then stops.
+    const blocked = await cli(["up"]);
+    expect(blocked.code, blocked.describe()).toBe(3);
+    expect(writes()).toBe(before);
+    expect(blocked.stderr).toContain('routing guard: this plan leaves "Spanish Support" (1 → 0) with no eligible worker');
+    expect(blocked.md).toContain("**Blocked by the routing guard:**");
+    expect(blocked.json.routing.guard).toMatchObject({ status: "blocked", emptied: [{ name: "Spanish Support", before: 1 }] });
+
+    // The roster's allowEmptyQueues lets it through (--allow-empty-queue "Spanish Support" does the same: test/report/routing.test.ts).
+    await stack.writeRoster(roster([ana(["sales"]), bob(["sales"]), cy], 'allowEmptyQueues: ["Spanish Support"]\n'));
+    const allowed = await cli(["up"]);
+    expect(allowed.code, allowed.describe()).toBe(0);
+    expect(allowed.json.routing.guard).toMatchObject({ status: "allowed", emptied: [{ name: "Spanish Support", allowedBy: "the roster's allowEmptyQueues" }] });
+    const spanish = await stack.sdk.taskrouter.v1.workspaces(stack.emulator.workspaceSid).workers.list({ taskQueueName: "Spanish Support" });
+    expect(spanish).toEqual([]);
+  });
+
+  it("3. an unparsable target_workers is reported once and is not fatal", async () => {
+    stack.emulator.control.seedTaskQueue({ friendlyName: "Odd", targetWorkers: "routing.skills HAS 'x' AND" });
+    await stack.writeRoster(roster([ana(["sales", "billing"]), bob(["sales"]), cy]));
+    const r = await cli(["preview"]);
+    expect(r.code, r.describe()).toBe(0);
+    expect(r.md.match(/TaskQueue "Odd"/g), r.md).toHaveLength(1);
+    expect(r.json.routing.unparsable).toMatchObject([{ name: "Odd", targetWorkers: "routing.skills HAS 'x' AND" }]);
+    expect(queue(r.json, "Sales")).toMatchObject({ before: 2, after: 2 });
+  });
+});
