@@ -164,3 +164,28 @@ describe("audit with a roster and duplicate workers", () => {
     expect(orphans[0].message).toContain("another worker with this identity is the roster agent's");
   });
 });
+
+describe("routing findings (doctor with the workspace's TaskQueues)", () => {
+  const QUEUES = [
+    { sid: "WQ1", name: "Everyone", targetWorkers: "1==1" },
+    { sid: "WQ2", name: "Spanish Support", targetWorkers: 'routing.skills HAS "spanish"' },
+    { sid: "WQ3", name: "Sales", targetWorkers: "routing.skills HAS 'sales'" },
+  ];
+
+  it("a queue no worker is eligible for, and a worker no queue but the catch-all picks, are warnings", () => {
+    const ana = healthy("ana@acme.com", { routing: { skills: ["sales"], levels: {} } });
+    const bob = healthy("bob@acme.com", { routing: { skills: [], levels: {} } });
+    const r = audit([ana, bob], { queues: QUEUES });
+    const routing = r.findings.filter((f) => ["queue-without-workers", "worker-in-no-queue"].includes(f.code));
+    expect(routing.map((f) => [f.code, f.severity, f.message])).toEqual([
+      ["queue-without-workers", "warning", 'TaskQueue "Spanish Support" (WQ2): no worker is eligible for its target_workers "routing.skills HAS \\"spanish\\"": tasks routed there wait with nobody to take them'],
+      ["worker-in-no-queue", "warning", `"bob_40acme_2Ecom" (${bob.sid}) is in no TaskQueue but the catch-all "Everyone": none of 2 other queues routes tasks to it`],
+    ]);
+    expect(worstSeverity(r)).toBe("warning");
+  });
+
+  it("only the catch-all queue: no worker-in-no-queue finding; an unparsable expression is its own finding", () => {
+    const r = audit([healthy("ana@acme.com")], { queues: [QUEUES[0]!, { sid: "WQ9", name: "Odd", targetWorkers: "skills HAS" }] });
+    expect(codes(r)).toEqual(["queue-expression-unparsable undefined"]);
+  });
+});
