@@ -8,14 +8,11 @@
 //   4. the blast-radius guard refuses a mass removal for real (exit 3, nothing touched)
 //      and lets it through when explicitly allowed
 
-import { readFileSync } from "node:fs";
-import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createFlexStack, STACK, type FlexStack } from "../../testing/flex-stack";
-import { describeRun, ensurePulumi, ENSURE_PULUMI_TIMEOUT_MS, REPO_ROOT, runCommand, type RunResult } from "../../testing/pulumi-cli";
+import { flexRosterCli } from "../../testing/flex-roster-cli";
+import { ensurePulumi, ENSURE_PULUMI_TIMEOUT_MS } from "../../testing/pulumi-cli";
 import { AGENT_DEFAULTS, agentYaml, rosterYaml } from "../../testing/roster-builders";
-
-const BIN = path.join(REPO_ROOT, "bin", "flex-roster");
 
 const AGENTS = {
   bob: agentYaml({ email: "bob@acme.com", fullName: "Bob Builder", skills: ["sales", "support"], channels: { chat: 3 } }),
@@ -28,28 +25,8 @@ const roster = (...agents: string[]) => rosterYaml(agents, { defaults: AGENT_DEF
 const BOB = "bob_40acme_2Ecom";
 
 let stack: FlexStack;
-let n = 0;
 
-/** Run bin/flex-roster in the stack's directory with its isolated Pulumi environment. */
-async function cli(args: string[], env: Record<string, string> = {}) {
-  const k = ++n;
-  const out = path.join(path.dirname(stack.dir), `report-${k}.md`);
-  const summary = path.join(path.dirname(stack.dir), `summary-${k}.json`);
-  const r: RunResult = await runCommand(BIN, [...args, "--stack", STACK, "--out", out, "--summary-json", summary], {
-    cwd: stack.dir,
-    env: { ...stack.env, ...env },
-    timeoutMs: 5 * 60_000,
-  });
-  let md = "";
-  let json: any;
-  try {
-    md = readFileSync(out, "utf8");
-    json = JSON.parse(readFileSync(summary, "utf8"));
-  } catch {
-    // no report (an error before the preview): checked by the caller's exit-code expectation
-  }
-  return { ...r, md, json, describe: () => describeRun(`flex-roster ${args.join(" ")}`, r) + `\n--- report ---\n${md}` };
-}
+const cli = flexRosterCli(() => stack, STACK);
 
 const rows = (json: any) => json.agents.map((a: any) => [a.email, a.action, a.reasons.map((r: any) => r.message)]);
 const workers = async () =>

@@ -6,14 +6,11 @@
 //      roster's allowEmptyQueues lets it through
 //   3. an unparsable target_workers is reported once and is not fatal
 
-import { readFileSync } from "node:fs";
-import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createFlexStack, STACK, type FlexStack } from "../../testing/flex-stack";
-import { describeRun, ensurePulumi, ENSURE_PULUMI_TIMEOUT_MS, REPO_ROOT, runCommand } from "../../testing/pulumi-cli";
+import { flexRosterCli } from "../../testing/flex-roster-cli";
+import { ensurePulumi, ENSURE_PULUMI_TIMEOUT_MS } from "../../testing/pulumi-cli";
 import { AGENT_DEFAULTS, agentYaml, rosterYaml } from "../../testing/roster-builders";
-
-const BIN = path.join(REPO_ROOT, "bin", "flex-roster");
 
 const ana = (skills: string[]) => agentYaml({ email: "ana@acme.com", fullName: "Ana", skills });
 const bob = (skills: string[]) => agentYaml({ email: "bob@acme.com", fullName: "Bob", skills });
@@ -21,27 +18,8 @@ const cy = agentYaml({ email: "cy@acme.com", fullName: "Cy", skills: ["support"]
 const roster = (agents: string[], head = "") => head + rosterYaml(agents, { defaults: AGENT_DEFAULTS });
 
 let stack: FlexStack;
-let n = 0;
 
-async function cli(args: string[], env: Record<string, string> = {}) {
-  const k = ++n;
-  const out = path.join(path.dirname(stack.dir), `routing-${k}.md`);
-  const summary = path.join(path.dirname(stack.dir), `routing-${k}.json`);
-  const r = await runCommand(BIN, [...args, "--stack", STACK, "--out", out, "--summary-json", summary], {
-    cwd: stack.dir,
-    env: { ...stack.env, ...env },
-    timeoutMs: 5 * 60_000,
-  });
-  let md = "";
-  let json: any;
-  try {
-    md = readFileSync(out, "utf8");
-    json = JSON.parse(readFileSync(summary, "utf8"));
-  } catch {
-    // no report: the caller's exit-code expectation says why
-  }
-  return { ...r, md, json, describe: () => describeRun(`flex-roster ${args.join(" ")}`, r) + `\n--- report ---\n${md}` };
-}
+const cli = flexRosterCli(() => stack, STACK);
 
 const queue = (json: any, name: string) => json.routing.queues.find((q: any) => q.name === name);
 const writes = () => stack.emulator.control.counters().writes;
