@@ -1,17 +1,24 @@
 // What routing impact reads from TaskRouter, once per run: the TaskQueues (one
 // call per 1,000 queues), their eligible-worker counts (TaskQueues/Statistics,
 // one call per 1,000 queues) and, for the live check, TaskRouter's own answer
-// for each queue the plan touches (`Workers?TaskQueueSid=`, one call per 1,000
-// eligible workers). `check: false` skips the last part.
+// for the queues the plan touches (`Workers?TaskQueueSid=`, one call per 1,000
+// eligible workers), the emptiest first, within a budget of calls
+// (CHECK_CALL_BUDGET: with the provider's one read of the queues, routing
+// impact costs a preview at most 50 calls). `check: false` skips the check.
 
 import type { TaskRouter } from "../twilio/taskrouter";
 import { TaskRouterRouting } from "../twilio/taskrouter";
 import type { PlanModel } from "./plan";
 import { evaluateRoutingGuard, routingImpact, touchedQueues, type EmptyQueueAllowances, type LiveRouting, type RoutingReport } from "./routing";
 
+/** The live check's calls per run: 2 reads here + 1 in the provider + 47 = 50. */
+export const CHECK_CALL_BUDGET = 47;
+
 export interface ReadRoutingOptions {
   /** Ask TaskRouter who each touched queue picks, and check the local evaluation against it. */
   check: boolean;
+  /** At most this many calls for the check (default CHECK_CALL_BUDGET). */
+  checkCalls?: number;
 }
 
 /** Calls of one `list({ pageSize: 1000 })`: one page per 1,000 items, at least one. */
@@ -23,8 +30,17 @@ export async function readLiveRouting(tr: TaskRouter, workspaceSid: string, plan
   let calls = pages(queues.length) * 2;
   const members = new Map<string, Set<string>>();
   if (opts.check) {
-    const touched = touchedQueues(plan, queues);
-    const answers = await Promise.all(touched.map(async (sid) => [sid, await routing.queueWorkers(workspaceSid, sid)] as const));
+    // The emptiest queues first: there a wrong verdict would mislead the guard.
+    const touched = touchedQueues(plan, queues).sort((a, b) => (eligible.get(a) ?? 0) - (eligible.get(b) ?? 0));
+    const chosen: string[] = [];
+    let budget = opts.checkCalls ?? CHECK_CALL_BUDGET;
+    for (const sid of touched) {
+      const cost = pages(eligible.get(sid) ?? 0);
+      if (cost > budget) continue;
+      budget -= cost;
+      chosen.push(sid);
+    }
+    const answers = await Promise.all(chosen.map(async (sid) => [sid, await routing.queueWorkers(workspaceSid, sid)] as const));
     for (const [sid, workers] of answers) {
       members.set(sid, new Set(workers.map((w) => w.sid)));
       calls += pages(workers.length);
