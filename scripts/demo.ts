@@ -1,4 +1,5 @@
-// The demo: a roster of ten agents goes live on the emulator, one worker is
+// The demo: a roster of ten agents goes live on the emulator (the run names the
+// TaskQueue a new Spanish speaker joins: routing impact), one worker is
 // corrupted exactly as in the support case, Bob's second chat fails with "You
 // are not a chat participant", preview explains it, up repairs it, the second
 // chat works, and a final preview proves convergence.
@@ -74,8 +75,14 @@ async function main() {
     await pulumi(["stack", "rm", "--yes", "--force", "--preserve-config"], env).catch(() => undefined);
     await must(["stack", "select", "--create"], env);
 
-    step("pulumi up: create one worker per roster agent");
-    await must(["up", "--yes", "--skip-preview"], env);
+    step('A TaskQueue "Spanish Support" picks workers with routing.skills HAS "spanish"');
+    await sdk.taskrouter.v1.workspaces(emu.workspaceSid).taskQueues.create({ friendlyName: "Spanish Support", targetWorkers: 'routing.skills HAS "spanish"' });
+
+    step("pulumi up: create one worker per roster agent (its warnings name the queue each new agent joins)");
+    const created = await must(["up", "--yes", "--skip-preview"], env);
+    const joins = /\S+: routing: joins "Spanish Support"/.exec(created.out);
+    if (!joins) throw new Error("up did not say which agent joins Spanish Support");
+    console.log(`routing impact: ${joins[0]}`);
 
     step(`Out of band: corrupt ${BOB}'s contact_uri to "client:bob" (the support case)`);
     const [bob] = await workers().list({ friendlyName: BOB });

@@ -9,7 +9,7 @@ export const EXIT = {
   ERROR: 1,
   /** It worked and found something: live Flex differs from the roster, or doctor found problems. */
   DRIFT: 2,
-  /** The blast-radius guard refused the plan: nothing was applied. */
+  /** A guard refused the plan (blast radius, or a queue emptied): nothing was applied. */
   BLOCKED: 3,
 } as const;
 
@@ -20,7 +20,7 @@ export const EXIT_MEANINGS: Readonly<Record<ExitCode, string>> = {
   [EXIT.OK]: "ok: in sync, clean, done",
   [EXIT.ERROR]: "error: bad option or input, credentials, network, Pulumi failed or the preview reported errors",
   [EXIT.DRIFT]: "drift or findings: live Flex differs from the roster, doctor found problems (see --fail-on), or an assumption of conformance does not hold",
-  [EXIT.BLOCKED]: "refused by the blast-radius guard: nothing was applied",
+  [EXIT.BLOCKED]: "refused by a guard (blast radius, or a TaskQueue left with no eligible worker): nothing was applied",
 };
 
 /** The codes each command returns, in that command's words. A command never returns a code it does not list. */
@@ -28,12 +28,12 @@ export const COMMAND_EXITS = {
   preview: {
     [EXIT.OK]: "plan made (with or without changes) and within the guard's limit",
     [EXIT.ERROR]: "error (pulumi failed, the preview reported errors, bad configuration)",
-    [EXIT.BLOCKED]: "the blast-radius guard refused the plan (see docs/gitops.md to allow it)",
+    [EXIT.BLOCKED]: "the blast-radius or the routing guard refused the plan (see docs/gitops.md to allow it)",
   },
   up: {
     [EXIT.OK]: "applied, or nothing to do",
     [EXIT.ERROR]: "error (pulumi failed, the preview reported errors, bad configuration); the update may be partial",
-    [EXIT.BLOCKED]: "the blast-radius guard refused the plan; nothing was applied",
+    [EXIT.BLOCKED]: "the blast-radius or the routing guard refused the plan; nothing was applied",
   },
   drift: {
     [EXIT.OK]: "in sync: live Flex matches the roster",

@@ -81,7 +81,7 @@ describe("flex-roster CLI", { timeout: 60_000 }, () => {
     expect(r.code).toBe(0);
     for (const c of ["report", "preview", "up", "drift"]) expect(r.stdout).toMatch(new RegExp(`^  ${c} `, "m"));
     expect(r.stdout).toMatch(/^  2  drift or findings: live Flex differs from the roster/m);
-    expect(r.stdout).toMatch(/^  3  refused by the blast-radius guard/m);
+    expect(r.stdout).toMatch(/^  3  refused by a guard \(blast radius/m);
   });
 
   it("drift --help documents 0 / 1 / 2", async () => {

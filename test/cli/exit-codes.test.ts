@@ -167,7 +167,7 @@ describe("the table is printed, not copied", () => {
 
   it("flex-roster --help shows every code with its meaning", async () => {
     const text = await help([]);
-    expect(text).toMatch(/Exit codes \(the same for every command[^\n]*\n  0  ok[^\n]*\n  1  error[^\n]*\n  2  drift or findings[^\n]*\n  3  refused by the blast-radius guard/);
+    expect(text).toMatch(/Exit codes \(the same for every command[^\n]*\n  0  ok[^\n]*\n  1  error[^\n]*\n  2  drift or findings[^\n]*\n  3  refused by a guard \(blast radius/);
   });
 
   it.each(Object.keys(COMMAND_EXITS) as CommandName[])("%s --help lists its codes", async (command) => {

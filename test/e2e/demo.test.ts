@@ -14,6 +14,8 @@ it("npm run demo: up, out-of-band corruption, preview explains, up repairs, no c
   expect(r.code, out.slice(-4000)).toBe(0);
   expect(out).toContain('bob@acme.com: contact_uri "client:bob" is not canonical "client:bob_40acme_2Ecom"');
   expect(out).toMatch(/\+-1 to replace/);
+  // routing impact: the new Spanish speaker joins the Spanish Support queue
+  expect(out).toContain('routing impact: Maria.Garcia+support@acme-corp.com: routing: joins "Spanish Support"');
   expect(out).toContain("contact_uri `client:bob` is not canonical; expected `client:bob_40acme_2Ecom`");
   expect(out).toMatch(/Bob's worker: +WK[0-9a-f]{32} -> WK[0-9a-f]{32} \(recreated: true\)/);
   // the symptom before the repair, a working second chat after it (the emulator plays Flex)

@@ -6,6 +6,7 @@
 //      roster's allowEmptyQueues lets it through
 //   3. an unparsable target_workers is reported once and is not fatal
 
+import { writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createFlexStack, STACK, type FlexStack } from "../../testing/flex-stack";
 import { flexRosterCli } from "../../testing/flex-roster-cli";
@@ -53,6 +54,8 @@ describe("routing impact with the real CLI", { timeout: 600_000 }, () => {
     expect(r.md).toContain("#### Routing");
     expect(r.md).toContain('| Spanish Support | `routing.skills HAS "spanish"` | 1 → 2 | bob@acme.com |  |');
     expect(r.md).toContain("| Sales | `routing.skills HAS 'sales'` | 2 → 1 |  | bob@acme.com |");
+    // The README and docs/gitops.md quote this report: FLEX_ROSTER_CAPTURE_REPORT=<file> saves it.
+    if (process.env.FLEX_ROSTER_CAPTURE_REPORT) writeFileSync(process.env.FLEX_ROSTER_CAPTURE_REPORT, r.md);
   });
 
   it("2. removing the last Spanish speaker is refused (exit 3, zero writes) unless the roster allows it", async () => {
