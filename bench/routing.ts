@@ -20,11 +20,12 @@ import { attributesFromState, desiredRoutingAttributes } from "../src/flex/routi
 import { desiredWorker, type WorkerInputs } from "../src/flex/worker-model";
 import { Notices } from "../src/reconcile/notices";
 import { RoutingFacts } from "../src/reconcile/routing-facts";
-import type { AgentPlan, PlanModel } from "../src/report/plan";
+import type { AgentPlan } from "../src/report/plan";
 import { evaluateRoutingGuard, routingImpact, routingMarkdown } from "../src/report/routing";
 import { readLiveRouting } from "../src/report/routing-live";
 import { agent } from "../testing/agent-spec";
 import { emulatorTaskRouter } from "../testing/emulator-client";
+import { planOf } from "../testing/plan-model";
 
 const { values: argv } = parseArgs({ options: { agents: { type: "string" }, queues: { type: "string" }, "latency-ms": { type: "string" } } });
 const AGENTS = Number(argv.agents ?? 5000);
@@ -99,17 +100,7 @@ async function main(): Promise<void> {
             routing: { before, after: desiredRoutingAttributes(desired[i]!, before), workspace: emu.workspaceSid },
           });
         }
-        const model: PlanModel = {
-          agents,
-          totals: { create: 0, update: agents.length, replace: 0, delete: 0, unchanged: AGENTS - agents.length, managed: AGENTS },
-          others: [],
-          diagnostics: [],
-          failed: false,
-          unchangedKnown: true,
-          config: {},
-          stackChanges: false,
-        };
-        return model;
+        return planOf(agents, { update: agents.length, unchanged: AGENTS - agents.length, managed: AGENTS });
       });
 
       for (const check of [true, false]) {

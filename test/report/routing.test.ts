@@ -3,7 +3,7 @@
 // disagreements, the routing guard, the Markdown section and the JSON.
 
 import { describe, expect, it } from "vitest";
-import type { AgentPlan, PlanModel } from "../../src/report/plan";
+import type { AgentPlan } from "../../src/report/plan";
 import {
   emptiedQueues,
   evaluateRoutingGuard,
@@ -13,6 +13,7 @@ import {
   touchedQueues,
   type LiveRouting,
 } from "../../src/report/routing";
+import { planOf } from "../../testing/plan-model";
 
 const attrs = (skills: string[], extra: Record<string, unknown> = {}) => ({ routing: { skills, levels: {} }, ...extra });
 
@@ -25,18 +26,7 @@ function agent(email: string, action: AgentPlan["action"], sid: string | undefin
   return a;
 }
 
-function plan(agents: AgentPlan[]): PlanModel {
-  return {
-    agents,
-    totals: { create: 0, update: 0, replace: 0, delete: 0, unchanged: 0, managed: 0 },
-    others: [],
-    diagnostics: [],
-    failed: false,
-    unchangedKnown: true,
-    config: {},
-    stackChanges: false,
-  };
-}
+const plan = (agents: AgentPlan[]) => planOf(agents);
 
 const QUEUES = [
   { sid: "WQ1", name: "Everyone", targetWorkers: "1==1" },
