@@ -75,7 +75,7 @@ const previewCall = (stack: string, cwd = tmp, extra = "") =>
 const upCall = (stack: string) =>
   `up --yes --skip-preview --refresh --continue-on-error --exec-kind auto.local --stack ${stack} --non-interactive | cwd=${tmp}`;
 
-describe("flex-roster CLI", { timeout: 60_000 }, () => {
+describe("flex-roster CLI", { timeout: 120_000 }, () => {
   it("--help lists the commands and the exit codes", async () => {
     const r = await run(["--help"]);
     expect(r.code).toBe(0);

@@ -70,8 +70,9 @@ describe("faults", { timeout: 600_000 }, () => {
     });
     const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
     const deadline = Date.now() + 240_000;
-    while (s.emulator.control.counters().byRoute["POST /v1/Workspaces/:WorkspaceSid/Workers"] === undefined ||
-      s.emulator.control.counters().byRoute["POST /v1/Workspaces/:WorkspaceSid/Workers"] < 8) {
+    // Kill once 8 creates have been answered (201), not merely received: under load
+    // several POSTs can still be waiting out the emulator's latency when the kill lands.
+    while ((s.emulator.control.counters().byStatus["201"] ?? 0) < 8) {
       if (Date.now() > deadline) throw new Error("up never started creating workers");
       await new Promise((r) => setTimeout(r, 100));
     }
