@@ -2,7 +2,8 @@
 // every team's stack previewed (several at once, within a memory budget), one
 // report with one guard verdict, and for `up` the teams applied in an order
 // that keeps a moving agent held by a stack. The stacks are run by
-// src/pulumi/folder-run.ts; the report is src/cli/report/workspace.ts.
+// src/pulumi/folder-run.ts; the report is src/report/workspace.ts, with one
+// Routing section over every team's changes (src/cli/routing.ts reads TaskRouter).
 
 import * as path from "node:path";
 import { Option, type Command } from "commander";
@@ -14,6 +15,7 @@ import { EXIT, type ExitCode } from "./exit-codes";
 import { previewPlan, type OutputOptions } from "./flow";
 import { evaluateGuard, GuardConfigError, removalLimit, resolveGuardPolicy, type GuardPolicy, type GuardVerdict } from "../report/guard";
 import { intOption } from "./options";
+import { folderRouting, type RoutingOptions } from "./routing";
 import { describeExit } from "../pulumi/exit";
 import {
   buildWorkspaceSummary,
@@ -24,6 +26,7 @@ import {
   workspacePlan,
   type PlanModel,
   type ReportMode,
+  type RoutingReport,
   type TeamPlan,
   type WorkspacePlan,
 } from "../report";
@@ -32,7 +35,7 @@ export const STACK_NAME_ENV = "FLEX_ROSTER_STACK_NAME";
 export const STACK_MAP_ENV = "FLEX_ROSTER_STACK_MAP";
 export const MEMORY_BUDGET_ENV = "FLEX_ROSTER_MEMORY_BUDGET_MIB";
 
-export interface FolderOptions extends OutputOptions {
+export interface FolderOptions extends OutputOptions, RoutingOptions {
   roster?: string;
   stackName?: string;
   stackMap?: string;
@@ -114,6 +117,8 @@ export interface FolderPlan {
   teams: TeamStack[];
   plans: Map<string, PlanModel>;
   ws: WorkspacePlan;
+  /** Every team file's `allowEmptyQueues`: queues the routing guard lets empty. */
+  allowEmptyQueues: string[];
 }
 
 /** Preview every team's stack (a missing stack plans its agents as creates) and pair the moves. */
@@ -153,7 +158,8 @@ export async function planFolder(ctx: CliContext, opts: FolderOptions, pulumiArg
     plan: plans.get(t.team)!,
     ...(t.exists ? {} : { stackStatus: "missing" as const }),
   }));
-  return { rosterDir, projectDir, teams, plans, ws: workspacePlan(dirLabel, teamPlans) };
+  const allowEmptyQueues = [...new Set(folder.teams.flatMap((t) => t.roster.allowEmptyQueues ?? []))];
+  return { rosterDir, projectDir, teams, plans, ws: workspacePlan(dirLabel, teamPlans), allowEmptyQueues };
 }
 
 /**
@@ -186,27 +192,45 @@ function headline(ws: WorkspacePlan): string {
   return `${ws.teams.length} teams: ${parts.length > 0 ? parts.join(", ") : "no changes"}${ws.failed ? " (a preview reported errors)" : ""}`;
 }
 
+/**
+ * The folder's routing impact: every team's changes against the workspace's
+ * queues at once, TaskRouter read with the first existing team stack's config.
+ */
+export function routeFolder(ctx: CliContext, fp: FolderPlan, opts: FolderOptions): Promise<RoutingReport | undefined> {
+  const first = fp.teams.find((t) => t.exists);
+  const sel = first ? { stack: first.stack, ...(opts.cwd ? { cwd: opts.cwd } : {}) } : undefined;
+  const configs = fp.teams.filter((t) => t.exists).map((t) => fp.plans.get(t.team)!.config);
+  return folderRouting(ctx, sel, { routed: fp.ws.routed, configs, allowEmptyQueues: fp.allowEmptyQueues }, opts);
+}
+
+/** Whether the folder's plan must stop here: a failed preview (exit 1), or the removal or the routing guard refusing it (exit 3). */
+export function folderStop(ws: WorkspacePlan, guard: GuardVerdict | undefined, routing: RoutingReport | undefined): ExitCode | undefined {
+  if (ws.failed) return EXIT.ERROR;
+  return guard?.status === "blocked" || routing?.guard.status === "blocked" ? EXIT.BLOCKED : undefined;
+}
+
 /** Write the folder's one report (stdout or --out) and its JSON summary. */
-export function emitFolderReport(ctx: CliContext, ws: WorkspacePlan, opts: OutputOptions & { mode: ReportMode; guard?: GuardVerdict }): void {
-  const markdown = renderWorkspaceMarkdown(ws, { mode: opts.mode, guard: opts.guard, collapseAfter: opts.collapseAfter });
+export function emitFolderReport(ctx: CliContext, ws: WorkspacePlan, opts: OutputOptions & { mode: ReportMode; guard?: GuardVerdict; routing?: RoutingReport }): void {
+  const markdown = renderWorkspaceMarkdown(ws, { mode: opts.mode, guard: opts.guard, routing: opts.routing, collapseAfter: opts.collapseAfter });
   if (opts.out && opts.out !== "-") {
     ctx.writeFile(opts.out, markdown);
     ctx.stderr(`flex-roster: report written to ${opts.out}\n`);
   } else {
     ctx.stdout(markdown);
   }
-  if (opts.summaryJson) ctx.writeFile(opts.summaryJson, JSON.stringify(buildWorkspaceSummary(ws, { mode: opts.mode, guard: opts.guard }), null, 2) + "\n");
+  if (opts.summaryJson) ctx.writeFile(opts.summaryJson, JSON.stringify(buildWorkspaceSummary(ws, { mode: opts.mode, guard: opts.guard, routing: opts.routing }), null, 2) + "\n");
   ctx.stderr(`flex-roster: ${headline(ws)}\n`);
   if (opts.guard && opts.guard.status !== "pass") ctx.stderr(`flex-roster: ${opts.guard.message}\n`);
+  if (opts.routing && opts.routing.guard.status !== "pass") ctx.stderr(`flex-roster: ${opts.routing.guard.message}\n`);
 }
 
 /** `preview --roster` and the first half of `up --roster`: plan, guard, report; `stop` when the command must not go on. */
 export async function guardedFolderPlan(ctx: CliContext, opts: FolderOptions, pulumiArgs: string[]) {
   const fp = await planFolder(ctx, opts, pulumiArgs);
   const guard = fp.ws.failed ? undefined : guardFolder(ctx, fp, !!opts.allowMassRemoval);
-  emitFolderReport(ctx, fp.ws, { ...opts, mode: "plan", guard });
-  const stop: ExitCode | undefined = fp.ws.failed ? EXIT.ERROR : guard?.status === "blocked" ? EXIT.BLOCKED : undefined;
-  return { fp, guard, stop };
+  const routing = fp.ws.failed ? undefined : await routeFolder(ctx, fp, opts);
+  emitFolderReport(ctx, fp.ws, { ...opts, mode: "plan", guard, routing });
+  return { fp, guard, routing, stop: folderStop(fp.ws, guard, routing) };
 }
 
 /** `drift --roster`: exit 2 when any team's live Flex differs from its file, or a team has no stack yet. */

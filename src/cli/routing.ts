@@ -8,6 +8,7 @@ import type { Command } from "commander";
 import { stackConfigValues } from "../brownfield/connect";
 import { ROUTING_IMPACT_ENV, ROUTING_IMPACT_KEY } from "../reconcile/routing-facts";
 import { ALLOW_EMPTY_QUEUE_FLAG, disagreementMessage, routingReport, type PlanModel, type RoutingReport } from "../report";
+import type { RoutedPlan } from "../report/routing";
 import { loadRoster, RosterError, stackRosterFile } from "../roster";
 import { createClient } from "../twilio/client";
 import { resolveTwilioSettings, SettingsError } from "../twilio/settings";
@@ -45,8 +46,8 @@ function rosterAllowances(ctx: CliContext, sel: StackTarget, plan: PlanModel): s
 }
 
 /** TaskRouter with the credentials the provider has: the stack's config (read on the stack the preview used), else the environment. */
-async function taskRouterOf(ctx: CliContext, sel: StackTarget): Promise<TaskRouter> {
-  const config = ctx.pulumi.config ? stackConfigValues(await ctx.pulumi.config(sel, { env: ctx.env })) : new Map<string, string>();
+async function taskRouterOf(ctx: CliContext, sel: StackTarget | undefined): Promise<TaskRouter> {
+  const config = sel && ctx.pulumi.config ? stackConfigValues(await ctx.pulumi.config(sel, { env: ctx.env })) : new Map<string, string>();
   return new TaskRouter(createClient(resolveTwilioSettings((key) => config.get(key), ctx.env)));
 }
 
@@ -56,13 +57,35 @@ async function taskRouterOf(ctx: CliContext, sel: StackTarget): Promise<TaskRout
  * could not be read (said on stderr: routing impact informs, the preview goes on).
  */
 export async function planRouting(ctx: CliContext, sel: StackTarget, plan: PlanModel, opts: RoutingOptions): Promise<RoutingReport | undefined> {
-  if (off(plan.config[ROUTING_IMPACT_KEY]) || off(ctx.env[ROUTING_IMPACT_ENV])) return undefined;
+  if (off(plan.config[ROUTING_IMPACT_KEY])) return undefined;
+  return routingOf(ctx, sel, plan, rosterAllowances(ctx, sel, plan), opts);
+}
+
+/**
+ * A roster folder's one Routing section, over every team's changes (`routed`:
+ * src/report/workspace.ts, a move as one row). Off when FLEX_ROSTER_ROUTING_IMPACT=0
+ * or every team stack's config turns it off (one stack cannot turn off the
+ * folder's guard); `allowEmptyQueues` of every team's file counts. TaskRouter
+ * is read with the config of `sel` (a team's existing stack), else the environment.
+ */
+export async function folderRouting(
+  ctx: CliContext,
+  sel: StackTarget | undefined,
+  folder: { routed: PlanModel["agents"]; configs: Record<string, string>[]; allowEmptyQueues: string[] },
+  opts: RoutingOptions,
+): Promise<RoutingReport | undefined> {
+  if (folder.configs.length > 0 && folder.configs.every((c) => off(c[ROUTING_IMPACT_KEY]))) return undefined;
+  return routingOf(ctx, sel, { agents: folder.routed }, folder.allowEmptyQueues, opts);
+}
+
+async function routingOf(ctx: CliContext, sel: StackTarget | undefined, plan: RoutedPlan, roster: string[], opts: RoutingOptions): Promise<RoutingReport | undefined> {
+  if (off(ctx.env[ROUTING_IMPACT_ENV])) return undefined;
   if (!plan.agents.some((a) => a.action !== "same" && a.routing && !a.movedTo)) return undefined;
   let report: RoutingReport | undefined;
   try {
     report = await routingReport(await taskRouterOf(ctx, sel), plan, {
       check: opts.routingCheck !== false,
-      allow: { roster: rosterAllowances(ctx, sel, plan), flag: opts.allowEmptyQueue ?? [] },
+      allow: { roster, flag: opts.allowEmptyQueue ?? [] },
     });
   } catch (err) {
     // Credentials, network, Twilio: said, not fatal (routing impact informs a review).

@@ -8,8 +8,7 @@
 
 import type { TaskRouter } from "../twilio/taskrouter";
 import { TaskRouterRouting } from "../twilio/taskrouter";
-import type { PlanModel } from "./plan";
-import { evaluateRoutingGuard, routingImpact, touchedQueues, type EmptyQueueAllowances, type LiveRouting, type RoutingReport } from "./routing";
+import { evaluateRoutingGuard, routingImpact, touchedQueues, type EmptyQueueAllowances, type LiveRouting, type RoutedPlan, type RoutingReport } from "./routing";
 
 /** The live check's calls per run: 2 reads here + 1 in the provider + 47 = 50. */
 export const CHECK_CALL_BUDGET = 47;
@@ -24,7 +23,7 @@ export interface ReadRoutingOptions {
 /** Calls of one `list({ pageSize: 1000 })`: one page per 1,000 items, at least one. */
 const pages = (n: number) => Math.max(1, Math.ceil(n / 1000));
 
-export async function readLiveRouting(tr: TaskRouter, workspaceSid: string, plan: PlanModel, opts: ReadRoutingOptions): Promise<LiveRouting> {
+export async function readLiveRouting(tr: TaskRouter, workspaceSid: string, plan: RoutedPlan, opts: ReadRoutingOptions): Promise<LiveRouting> {
   const routing = new TaskRouterRouting(tr);
   const [queues, eligible] = await Promise.all([routing.queues(workspaceSid), routing.eligibleCounts(workspaceSid)]);
   let calls = pages(queues.length) * 2;
@@ -58,7 +57,7 @@ const WORKSPACE_SID = /^WS[0-9a-f]{32}$/;
  */
 export async function routingReport(
   tr: TaskRouter,
-  plan: PlanModel,
+  plan: RoutedPlan,
   opts: ReadRoutingOptions & { allow: EmptyQueueAllowances },
 ): Promise<RoutingReport | undefined> {
   const changed = plan.agents.filter((a) => a.action !== "same" && a.routing && !a.movedTo);

@@ -57,8 +57,11 @@ export interface RoutingImpact {
 
 const who = (a: AgentPlan) => a.email ?? a.identity;
 
+/** What routing impact reads of a plan: its agents (one stack's, or a roster folder's with each move as one row). */
+export type RoutedPlan = Pick<PlanModel, "agents">;
+
 /** Changed agents whose worker routing can change: a move keeps its worker in Flex. */
-function routedChanges(plan: PlanModel): AgentPlan[] {
+function routedChanges(plan: RoutedPlan): AgentPlan[] {
   return plan.agents.filter((a) => a.action !== "same" && a.routing && !a.movedTo);
 }
 
@@ -71,7 +74,7 @@ function sides(queues: RoutingQueue[], a: AgentPlan): { was: Set<string>; will: 
 }
 
 /** The queues some changed agent joins or leaves, by the local evaluation: where the live check looks. */
-export function touchedQueues(plan: PlanModel, queues: readonly QueueDefinition[]): string[] {
+export function touchedQueues(plan: RoutedPlan, queues: readonly QueueDefinition[]): string[] {
   const compiled = compileQueues(queues);
   const out = new Set<string>();
   for (const a of routedChanges(plan)) {
@@ -82,7 +85,7 @@ export function touchedQueues(plan: PlanModel, queues: readonly QueueDefinition[
   return [...out];
 }
 
-export function routingImpact(plan: PlanModel, live: LiveRouting): RoutingImpact {
+export function routingImpact(plan: RoutedPlan, live: LiveRouting): RoutingImpact {
   const compiled = compileQueues(live.queues);
   const changes = routedChanges(plan).map((a) => ({ agent: a, ...sides(compiled, a) }));
   const impact: RoutingImpact = { workspaceSid: live.workspaceSid, queues: [], unparsable: [], disagreements: [], calls: live.calls };

@@ -1,6 +1,6 @@
 // One report for a roster folder's whole change: every team's stack planned,
-// then a workspace summary (totals, moves, one guard verdict) and one section
-// per team. An agent moving between teams shows in the old team's plan as a
+// then a workspace summary (totals, moves, one guard verdict, one Routing
+// section over every team's changes) and one section per team. An agent moving between teams shows in the old team's plan as a
 // delete (the provider keeps the worker) and in the new team's as a create
 // (which adopts it): here it is one move, and neither team's section repeats it.
 // Pure, like the rest of report/.
@@ -10,6 +10,7 @@ import type { GuardVerdict } from "./guard";
 import { code, text } from "./markdown-util";
 import { DEFAULT_COLLAPSE_AFTER, DEFAULT_MAX_CHARS, REPORT_MARKER, agentCell, guardBlock, planSection, plural, VERB, type ReportMode } from "./markdown";
 import { CHANGE_ACTIONS, changedAgents, hasChanges, type AgentPlan, type PlanModel, type Totals } from "./plan";
+import { routingMarkdown, routingSummary, type RoutingReport } from "./routing";
 import { buildSummary, guardSummary, statusOf, type ReportStatus, type ReportSummary } from "./summary";
 
 export const WORKSPACE_SUMMARY_SCHEMA = "flex-roster.workspace-report/v1";
@@ -50,6 +51,13 @@ export interface WorkspacePlan {
   teams: TeamPlan[];
   totals: Totals & { moves: number };
   failed: boolean;
+  /**
+   * What routing impact evaluates over the whole folder: every team's changed
+   * agents, and each move adopted by a create as one row from the worker's
+   * attributes in the old team's stack to those the new team's file gives it
+   * (a move that changes no attribute joins and leaves no queue).
+   */
+  routed: AgentPlan[];
 }
 
 const key = (identity: string) => identity.toLowerCase();
@@ -90,6 +98,7 @@ export function workspacePlan(dir: string, teams: readonly TeamPlan[]): Workspac
   const byTeam = new Map(teams.map((t) => [t.team, t]));
   const drop = new Map<string, Set<AgentPlan>>(teams.map((t) => [t.team, new Set()]));
   const moves: AgentMove[] = [];
+  const routedMoves: AgentPlan[] = [];
   for (const t of teams) {
     for (const a of t.plan.agents) {
       if (a.action !== "delete" || !a.movedTo) continue;
@@ -104,6 +113,8 @@ export function workspacePlan(dir: string, teams: readonly TeamPlan[]): Workspac
         if (changes.length > 0) move.changes = changes;
         // A row with more than the adoption (a replace: the worker is corrupted) stays in its team's section too.
         if (target.action === "create" || target.action === "same") drop.get(a.movedTo.team)?.add(target);
+        const row = routedMove(a, target);
+        if (row) routedMoves.push(row);
       }
       moves.push(move);
     }
@@ -117,7 +128,26 @@ export function workspacePlan(dir: string, teams: readonly TeamPlan[]): Workspac
     totals.create += t.plan.totals.create;
     totals.delete += t.plan.totals.delete;
   }
-  return { dir, moves, teams: sections, totals, failed: teams.some((t) => t.plan.failed) };
+  const routed = [...sections.flatMap((t) => t.plan.agents), ...routedMoves];
+  return { dir, moves, teams: sections, totals, failed: teams.some((t) => t.plan.failed), routed };
+}
+
+/**
+ * A move adopted by a create, for routing impact: the worker (its SID and its
+ * attributes in the old stack's state) going to the attributes the new team's
+ * file gives it. Undefined when either side is unknown (a team without a stack
+ * yet) or the new team's row is routed on its own (an update or a replace).
+ */
+function routedMove(old: AgentPlan, target: AgentPlan): AgentPlan | undefined {
+  if (target.action !== "create" || !old.routing?.before || !target.routing?.after) return undefined;
+  const workspace = target.routing.workspace ?? old.routing.workspace;
+  return {
+    ...target,
+    action: "update",
+    managed: true,
+    ...(old.sid ? { sid: old.sid } : {}),
+    routing: { before: old.routing.before, after: target.routing.after, ...(workspace ? { workspace } : {}) },
+  };
 }
 
 /** Whether applying the folder would change anything (drift, in drift mode). */
@@ -128,6 +158,8 @@ export function workspaceHasChanges(ws: WorkspacePlan): boolean {
 export interface WorkspaceReportOptions {
   mode?: ReportMode;
   guard?: GuardVerdict;
+  /** Routing impact over every team's changes (preview/up): one Routing section for the folder. */
+  routing?: RoutingReport;
   collapseAfter?: number;
   maxChars?: number;
 }
@@ -166,7 +198,16 @@ function teamBlock(t: TeamPlan, opts: Required<Pick<WorkspaceReportOptions, "mod
   return [title, ...planSection(t.plan, { mode: opts.mode, collapseAfter: opts.collapseAfter }, rowLimit)].join("\n\n");
 }
 
-function render(ws: WorkspacePlan, opts: Required<Omit<WorkspaceReportOptions, "guard" | "maxChars">> & { guard?: GuardVerdict }, rowLimit: number): string {
+/** The preview warnings of every team (the Routing section does not repeat one). */
+function warningsOf(ws: WorkspacePlan): string[] {
+  return ws.teams.flatMap((t) => t.plan.diagnostics.filter((d) => d.severity === "warning").map((d) => d.message.replace(/^warning: /, "")));
+}
+
+function render(
+  ws: WorkspacePlan,
+  opts: Required<Omit<WorkspaceReportOptions, "guard" | "routing" | "maxChars">> & Pick<WorkspaceReportOptions, "guard" | "routing">,
+  rowLimit: number,
+): string {
   const what = opts.mode === "drift" ? "drift check" : "plan";
   const blocks = [REPORT_MARKER, `### flex-roster ${what} · roster folder ${code(ws.dir, false)}`];
   const failed = ws.teams.filter((t) => t.plan.failed).map((t) => code(t.team, false));
@@ -184,6 +225,7 @@ function render(ws: WorkspacePlan, opts: Required<Omit<WorkspaceReportOptions, "
   }
   const moves = movesBlock(ws, rowLimit);
   if (moves) blocks.push(moves);
+  if (opts.routing) blocks.push(routingMarkdown(opts.routing, opts.collapseAfter, warningsOf(ws)));
   for (const t of ws.teams) blocks.push(teamBlock(t, opts, rowLimit));
   blocks.push(`<sub>flex-roster report over ${plural(ws.teams.length, "team stack")}, each from its refreshing preview.</sub>`);
   return blocks.join("\n\n") + "\n";
@@ -191,7 +233,7 @@ function render(ws: WorkspacePlan, opts: Required<Omit<WorkspaceReportOptions, "
 
 /** The Markdown of the whole folder; cut like one stack's report when it would not fit in a comment. */
 export function renderWorkspaceMarkdown(ws: WorkspacePlan, options: WorkspaceReportOptions = {}): string {
-  const opts = { mode: options.mode ?? "plan", collapseAfter: options.collapseAfter ?? DEFAULT_COLLAPSE_AFTER, guard: options.guard };
+  const opts = { mode: options.mode ?? "plan", collapseAfter: options.collapseAfter ?? DEFAULT_COLLAPSE_AFTER, guard: options.guard, routing: options.routing };
   const maxChars = options.maxChars ?? DEFAULT_MAX_CHARS;
   let rowLimit = Number.POSITIVE_INFINITY;
   let out = render(ws, opts, rowLimit);
@@ -210,15 +252,18 @@ export interface WorkspaceSummary {
   status: ReportStatus;
   totals: WorkspacePlan["totals"];
   guard?: GuardVerdict;
+  /** Routing impact over every team's changes, as one stack's summary carries it. */
+  routing?: ReturnType<typeof routingSummary>;
   moves: AgentMove[];
   /** One stack's summary per team (without the moves' rows), with its team, file and stack status. */
   teams: (ReportSummary & { team: string; file: string; stackStatus?: TeamPlan["stackStatus"] })[];
 }
 
-export function buildWorkspaceSummary(ws: WorkspacePlan, opts: { mode?: ReportMode; guard?: GuardVerdict } = {}): WorkspaceSummary {
+export function buildWorkspaceSummary(ws: WorkspacePlan, opts: { mode?: ReportMode; guard?: GuardVerdict; routing?: RoutingReport } = {}): WorkspaceSummary {
   const status: ReportStatus = ws.failed ? "failed" : workspaceHasChanges(ws) ? "changes" : "in-sync";
   const summary: WorkspaceSummary = { schema: WORKSPACE_SUMMARY_SCHEMA, mode: opts.mode ?? "plan", roster: ws.dir, status, totals: ws.totals, moves: ws.moves, teams: [] };
   if (opts.guard) summary.guard = guardSummary(opts.guard);
+  if (opts.routing) summary.routing = routingSummary(opts.routing);
   summary.teams = ws.teams.map((t) => ({
     team: t.team,
     file: t.file,

@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { buildWorkspaceSummary, plannedForNewStack, renderWorkspaceMarkdown, workspaceHasChanges, workspacePlan, type PlanModel } from "../../src/report";
 import { evaluateGuard, resolveGuardPolicy } from "../../src/report/guard";
 import type { AgentPlan } from "../../src/report/plan";
+import { evaluateRoutingGuard, routingImpact, type LiveRouting } from "../../src/report/routing";
 
 const id = (n: string) => `${n}_40acme_2Ecom`;
 function agent(n: string, action: AgentPlan["action"], extra: Partial<AgentPlan> = {}): AgentPlan {
@@ -72,5 +73,63 @@ describe("a roster folder's report", () => {
     const inSync = workspacePlan("roster.d", [{ team: "a", stack: "a", file: "roster.d/a.yaml", plan: plan("a", [agent("ann", "same")]) }]);
     expect(workspaceHasChanges(inSync)).toBe(false);
     expect(renderWorkspaceMarkdown(inSync, { mode: "drift" })).toContain("**In sync.** Live Flex matches every team's roster (1 managed worker, 1 team).");
+  });
+});
+
+describe("a roster folder's routing impact", () => {
+  const WS = "WS" + "0".repeat(32);
+  const skills = (...s: string[]) => ({ routing: { skills: s, levels: {} } });
+  const routed = (before?: string[], after?: string[]): Pick<AgentPlan, "routing"> => ({
+    routing: { workspace: WS, ...(before ? { before: skills(...before) } : {}), ...(after ? { after: skills(...after) } : {}) },
+  });
+  const live: LiveRouting = {
+    workspaceSid: WS,
+    queues: [
+      { sid: "WQ1", name: "Spanish Support", targetWorkers: 'routing.skills HAS "spanish"' },
+      { sid: "WQ2", name: "Sales", targetWorkers: 'routing.skills HAS "sales"' },
+    ],
+    // Spanish: ana and bob; Sales: cid.
+    eligible: new Map([["WQ1", 2], ["WQ2", 1]]),
+    members: new Map(),
+    calls: 2,
+  };
+  // bob moves from team a to team b; ana (team a) leaves the roster; cid (team c) learns Spanish.
+  const teams = (bobAfter: string[]) => [
+    { team: "a", stack: "a", file: "roster.d/a.yaml", plan: plan("a", [{ ...moved("bob", "b", 3), ...routed(["spanish"]) }, agent("ana", "delete", routed(["spanish"]))]) },
+    { team: "b", stack: "b", file: "roster.d/b.yaml", plan: plan("b", [agent("bob", "create", routed(undefined, bobAfter))]) },
+    { team: "c", stack: "c", file: "roster.d/c.yaml", plan: plan("c", [agent("cid", "update", { sid: "WKcid", ...routed(["sales"], ["sales", "spanish"]) })]) },
+  ];
+  const row = (impact: ReturnType<typeof routingImpact>, name: string) => {
+    const q = impact.queues.find((x) => x.name === name)!;
+    return [q.before, q.after, q.joins, q.leaves];
+  };
+
+  it("counts every team's changes together; a move that keeps its attributes joins and leaves nothing", () => {
+    const ws = workspacePlan("roster.d", teams(["spanish"]));
+    const moveRow = ws.routed.find((a) => a.identity === id("bob"))!;
+    expect(moveRow).toMatchObject({ action: "update", sid: "WKbob", routing: { before: skills("spanish"), after: skills("spanish") } });
+    const impact = routingImpact({ agents: ws.routed }, live);
+    expect(row(impact, "Spanish Support")).toEqual([2, 2, ["cid@acme.com"], ["ana@acme.com"]]);
+    expect(row(impact, "Sales")).toEqual([1, 1, [], []]);
+    const guard = evaluateRoutingGuard(impact, { roster: [], flag: [] });
+    expect(guard.status).toBe("pass");
+    const md = renderWorkspaceMarkdown(ws, { routing: { impact, guard } });
+    // One Routing section for the folder, above the teams' sections.
+    expect(md.match(/#### Routing/g)).toHaveLength(1);
+    expect(md).toMatch(/#### Moved between teams[^]*#### Routing[^]*\| Spanish Support \| `routing.skills HAS "spanish"` \| 2 → 2 \| cid@acme.com \| ana@acme.com \|[^]*#### Team `a`/);
+    const summary = buildWorkspaceSummary(ws, { routing: { impact, guard } });
+    expect(summary.routing?.guard.status).toBe("pass");
+    expect(summary.routing?.queues.map((q) => [q.name, q.before, q.after])).toEqual([["Spanish Support", 2, 2], ["Sales", 1, 1]]);
+  });
+
+  it("a move that drops a skill is a leave: with the other leaves it can empty a queue", () => {
+    const t = teams(["sales"]);
+    t[2].plan = plan("c", [agent("cid", "same")]);
+    const impact = routingImpact({ agents: workspacePlan("roster.d", t).routed }, live);
+    expect(row(impact, "Spanish Support")).toEqual([2, 0, [], ["ana@acme.com", "bob@acme.com"]]);
+    expect(row(impact, "Sales")).toEqual([1, 2, ["bob@acme.com"], []]);
+    const blocked = evaluateRoutingGuard(impact, { roster: [], flag: [] });
+    expect(blocked.status).toBe("blocked");
+    expect(renderWorkspaceMarkdown(workspacePlan("roster.d", t), { routing: { impact, guard: blocked } })).toContain("**Blocked by the routing guard:**");
   });
 });
