@@ -151,6 +151,8 @@ export class WorkerProvider implements pulumi.dynamic.ResourceProvider {
   }
 
   async read(id: string, props: StoredWorker): Promise<pulumi.dynamic.ReadResult> {
+    // A worker the plan deletes gets no check: its refresh is where preview learns that delete would fail.
+    if (props.workspace) await this.checks.preflightFor(props.workspace, props.email || props.friendlyName || id);
     const state = await this.reconciler().read(id, props);
     // Gone out of band: an empty id tells the engine to drop it, and the next diff plans a create.
     return state ? { id, props: state, inputs: toInputs(state) } : { id: "", props: {} };

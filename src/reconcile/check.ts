@@ -79,7 +79,7 @@ export class WorkerCheck {
     }
     if (news.workspace) {
       // Once per run: credentials, workspace, its Offline activity and task channels.
-      const facts = await this.preflightOnce(news);
+      const facts = await this.preflightOnce(news.workspace, news.email);
       if (typeof facts === "string") return { inputs: news, failures: [{ property: "workspace", reason: facts }] };
       const unknown = unknownChannels(news.email, news.channels ?? {}, facts);
       if (unknown) failures.push({ property: "channels", reason: unknown });
@@ -89,6 +89,19 @@ export class WorkerCheck {
     await this.readAhead.checked(news.friendlyName, isNew && failures.length === 0);
     if (failures.length === 0 && isNew) await this.previewAdoption(news);
     return { inputs: news, failures };
+  }
+
+  /**
+   * The run's preflight for a worker already in state. Pulumi never checks a
+   * worker the plan deletes (its agent left the roster), but the stack's
+   * refresh (Pulumi.yaml: refresh: always) reads it first: read asks this, so a
+   * delete-only run fails its preview where delete (which moves the worker to
+   * the offline activity) would fail. Rejects with a PreflightError: the full
+   * message once per run (from check or read), then a short pointer.
+   */
+  async preflightFor(workspace: string, who: string): Promise<void> {
+    const facts = await this.preflightOnce(workspace, who);
+    if (typeof facts === "string") throw new PreflightError(facts);
   }
 
   /**
@@ -109,12 +122,12 @@ export class WorkerCheck {
    * failure: no stack trace) and the others a short pointer to it, so a wrong
    * token gives one error rather than one per worker.
    */
-  private async preflightOnce(news: WorkerInputs): Promise<WorkspaceFacts | string> {
+  private async preflightOnce(workspace: string, who: string): Promise<WorkspaceFacts | string> {
     try {
-      return await this.preflight.workspace(news.workspace);
+      return await this.preflight.workspace(workspace);
     } catch (err) {
       if (!(err instanceof PreflightError || err instanceof SettingsError)) throw err;
-      if (this.preflightReported) return `${news.email}: not checked: the run's preflight failed (see the first error)`;
+      if (this.preflightReported) return `${who}: not checked: the run's preflight failed (see the first error)`;
       this.preflightReported = true;
       return err.message;
     }

@@ -2,8 +2,9 @@
 // provider process) and cached: Twilio accepts the credentials, the workspace
 // resolves, it has the activity new and retiring workers are put in (Flex's
 // offline activity, else the one named Offline), and which task channels it
-// has. check() awaits it for every resource, so a preview fails exactly where
-// up would, with one message and no write.
+// has. check() awaits it for every resource, and the refresh's read() for every
+// worker in state (a run that only deletes gets no check), so a preview fails
+// exactly where up would, with one message and no write.
 
 import { credentialsMessage, isRestException } from "../twilio/errors";
 import type { TaskRouter } from "../twilio/taskrouter";

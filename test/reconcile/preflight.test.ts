@@ -125,6 +125,27 @@ describe("preflight in check", () => {
     expect(emu.control.counters().writes).toBe(0);
   });
 
+  it("a delete-only run: the refresh's read of a worker the plan deletes fails with the same message and no write; delete would fail", async () => {
+    // Created while the workspace had an offline activity; then the agent left the roster.
+    const created = await providerWith(good()).create(inputs("gone@acme.com", { chat: 1 }));
+    emu.control.setOptions({ flexEnabled: false });
+    emu.control.renameActivity("Offline", "Logged out");
+    emu.control.resetCounters();
+    // The next run checks no worker (none is left in the roster): Pulumi only refreshes the one in state.
+    const p = providerWith(good());
+    await expect(p.read(created.id, created.outs)).rejects.toThrow(
+      `the workspace "Flex Task Assignment" (${emu.workspaceSid}) has no activity named "Offline", and no Flex Configuration ` +
+        "names its offline activity: flex-roster puts new and removed agents' workers in it. " +
+        'Add an activity named "Offline" (available: false) to the workspace; nothing was written',
+    );
+    // One full message per run: the next worker read (or checked) points at it.
+    await expect(p.read(created.id, created.outs)).rejects.toThrow("gone@acme.com: not checked: the run's preflight failed (see the first error)");
+    expect(emu.control.counters().writes).toBe(0);
+    // What up would have met: delete moves the worker to the offline activity first.
+    await expect(providerWith(good()).delete(created.id, created.outs)).rejects.toThrow('activity "Offline" not found');
+    expect(emu.control.counters().writes).toBe(0);
+  });
+
   it("with Flex, its offline activity is used even when none is named Offline", async () => {
     emu.control.renameActivity("Offline", "Logged out");
     const r = await providerWith(good()).check(undefined, inputs("a@acme.com", { chat: 1 }));

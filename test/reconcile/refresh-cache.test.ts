@@ -131,7 +131,11 @@ describe("read() with the fast path when the event log is forbidden, against the
     expect(c0.byRoute["GET /v1/Workspaces/:WorkspaceSid/Workers/:WorkerSid/Channels"]).toBe(emails.length);
     // ... and the four event types the run asked the log for, each refused once (403).
     expect(c0.byRoute["GET /v1/Workspaces/:WorkspaceSid/Events"]).toBe(4);
-    expect(c0.total).toBe(emails.length + 1 + 1 + 4);
+    // ... and the run's preflight, once (a check in the same run shares it): task channels, Flex Configuration, offline activity.
+    expect(c0.byRoute["GET /v1/Workspaces/:WorkspaceSid/TaskChannels"]).toBe(1);
+    expect(c0.byRoute["GET /v1/Configuration"]).toBe(1);
+    expect(c0.byRoute["GET /v1/Workspaces/:WorkspaceSid/Activities/:Sid"]).toBe(1);
+    expect(c0.total).toBe(emails.length + 1 + 1 + 4 + 3);
 
     // Out of band: attributes of a, chat capacity of b, voice availability of c, delete d.
     const ws = noop.tr.client.twilio.taskrouter.v1.workspaces(emu.workspaceSid);
