@@ -3,10 +3,10 @@
 
 import type { Command } from "commander";
 import { action, type CliContext } from "../context";
-import { addFolderOptions, guardedFolderPlan, isFolderRun, type FolderOptions } from "../folder-flow";
+import { guardedFolderPlan, isFolderRun, type FolderOptions } from "../folder-flow";
 import { EXIT, exitCodesHelp } from "../exit-codes";
-import { addOutputOptions, addStackOptions, guardedPlan, stackSelection, type GuardedPlanOptions } from "../flow";
-import { addRoutingOptions } from "../routing";
+import { guardedPlan, stackSelection, type GuardedPlanOptions } from "../flow";
+import { addPlanOptions } from "../plan-options";
 
 export function register(program: Command, ctx: CliContext): void {
   const cmd = program
@@ -15,12 +15,8 @@ export function register(program: Command, ctx: CliContext): void {
     .description(
       "Run a refreshing `pulumi preview --json` (live Flex is read first), apply the blast-radius guard " +
         "and write the Markdown report (the pull-request comment). Changes nothing.",
-    )
-    .option("--allow-mass-removal", "allow a plan that deletes/replaces more workers than the guard's limit");
-  addStackOptions(cmd);
-  addFolderOptions(cmd);
-  addOutputOptions(cmd);
-  addRoutingOptions(cmd);
+    );
+  addPlanOptions(cmd);
   cmd.addHelpText(
     "after",
     `

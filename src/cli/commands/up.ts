@@ -9,10 +9,10 @@
 
 import type { Command } from "commander";
 import { action, type CliContext } from "../context";
-import { addFolderOptions, folderUp, isFolderRun, type FolderOptions } from "../folder-flow";
+import { folderUp, isFolderRun, type FolderOptions } from "../folder-flow";
 import { EXIT, exitCodesHelp } from "../exit-codes";
-import { addOutputOptions, addStackOptions, guardedPlan, stackSelection, type GuardedPlanOptions } from "../flow";
-import { addRoutingOptions } from "../routing";
+import { guardedPlan, stackSelection, type GuardedPlanOptions } from "../flow";
+import { addPlanOptions } from "../plan-options";
 import { describeExit } from "../../pulumi/exit";
 import { hasChanges } from "../../report";
 
@@ -24,12 +24,8 @@ export function register(program: Command, ctx: CliContext): void {
       "Run a refreshing `pulumi preview --json`, apply the blast-radius guard and write the report; " +
         "then, only if the guard passed and there is something to do, run `pulumi up --yes --skip-preview --continue-on-error`. " +
         "Pulumi's progress goes to stderr; stdout carries only the report (unless --out).",
-    )
-    .option("--allow-mass-removal", "allow a plan that deletes/replaces more workers than the guard's limit");
-  addStackOptions(cmd);
-  addFolderOptions(cmd);
-  addOutputOptions(cmd);
-  addRoutingOptions(cmd);
+    );
+  addPlanOptions(cmd);
   cmd.addHelpText(
     "after",
     `
