@@ -447,7 +447,7 @@ function versions(build: PeerBuild): string[] {
     `- flex-roster: this repository at ${cmd("git", ["-C", path.join(__dirname, "..", ".."), "rev-parse", "--short", "HEAD"])}; Pulumi CLI ${cmd(path.join(pulumiDir, "pulumi"), ["version"])}; Node.js ${process.version}`,
     `- peer: OpenTofu ${build.tofuVersion} (built from Go modules); Terraform twilio provider ${build.providerVersion} built from source (twilio-go ${twilioGo}); ${cmd("go", ["version"])}`,
     `- emulator latency ${LATENCY} ms per request; Pulumi provider concurrency 8 (flex-roster default), OpenTofu -parallelism=10 (its default)`,
-    `- date: ${new Date().toISOString().replace(/\.\d+Z$/, "Z")}; ${os.cpus().length} CPU cores, shared with other work`,
+    `- date: ${new Date().toISOString().replace(/\.\d+Z$/, "Z")}; ${os.cpus().length} CPU cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB; load average (1, 5, 15 min) at the start: ${os.loadavg().map((l) => l.toFixed(2)).join(", ")} (each size's table gives it at the end)`,
   ];
 }
 
