@@ -235,8 +235,10 @@ export async function guardedFolderPlan(ctx: CliContext, opts: FolderOptions, pu
 
 /** `drift --roster`: exit 2 when any team's live Flex differs from its file, or a team has no stack yet. */
 export async function folderDrift(ctx: CliContext, opts: FolderOptions, pulumiArgs: string[]): Promise<ExitCode> {
-  const { ws } = await planFolder(ctx, opts, pulumiArgs);
-  emitFolderReport(ctx, ws, { ...opts, mode: "drift" });
+  const fp = await planFolder(ctx, opts, pulumiArgs);
+  const { ws } = fp;
+  const routing = ws.failed ? undefined : await routeFolder(ctx, fp, opts);
+  emitFolderReport(ctx, ws, { ...opts, mode: "drift", routing });
   if (ws.failed) return EXIT.ERROR;
   return workspaceHasChanges(ws) ? EXIT.DRIFT : EXIT.OK;
 }

@@ -7,7 +7,8 @@
 // killed (SIGKILL, the whole process tree) as soon as its first team is
 // applied: b, which gains bob, goes before a, which loses him, so bob is held
 // by a stack throughout. The rerun converges: every worker
-// kept its SID, none is duplicated, only gus is gone, and drift finds nothing.
+// kept its SID, none is duplicated, only gus is gone, and drift finds nothing;
+// a skill then added out of band shows in the folder drift's Routing section.
 
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
@@ -136,4 +137,16 @@ it("previews, guards and applies a roster folder as one change, and an interrupt
   const drift = await folder("drift");
   expect(drift.code, drift.describe()).toBe(0);
   expect(drift.json.status).toBe("in-sync");
+
+  // A skill added out of band to fay (team c) makes her the only worker of a
+  // queue: the folder's drift report says the repair would empty it.
+  const ws = a.sdk.taskrouter.v1.workspaces(a.emulator.workspaceSid);
+  await ws.taskQueues.create({ friendlyName: "Spanish Support", targetWorkers: 'routing.skills HAS "spanish"' });
+  const attrs = JSON.parse((await ws.workers(sid("fay")).fetch()).attributes);
+  attrs.routing.skills.push("spanish");
+  await ws.workers(sid("fay")).update({ attributes: JSON.stringify(attrs) });
+  const drifted = await folder("drift");
+  expect(drifted.code, drifted.describe()).toBe(2);
+  expect(drifted.json.routing.queues.find((q: any) => q.name === "Spanish Support")).toMatchObject({ before: 1, after: 0, leaves: ["fay@acme.com"] });
+  expect(drifted.json.routing.guard).toMatchObject({ status: "blocked", emptied: [{ name: "Spanish Support", before: 1 }] });
 }, 900_000);

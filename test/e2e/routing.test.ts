@@ -5,6 +5,9 @@
 //   2. removing the last Spanish speaker is refused (exit 3, zero writes); the
 //      roster's allowEmptyQueues lets it through
 //   3. an unparsable target_workers is reported once and is not fatal
+//   4. `drift` carries the Routing section too: a skill added out of band makes
+//      its worker the only one of a queue, the repair would empty it, drift says
+//      so (exit 2, the routing guard's verdict shown, zero writes)
 
 import { writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -86,5 +89,22 @@ describe("routing impact with the real CLI", { timeout: 600_000 }, () => {
     expect(r.md.match(/TaskQueue "Odd"/g), r.md).toHaveLength(1);
     expect(r.json.routing.unparsable).toMatchObject([{ name: "Odd", targetWorkers: "routing.skills HAS 'x' AND" }]);
     expect(queue(r.json, "Sales")).toMatchObject({ before: 2, after: 2 });
+  });
+
+  it("4. drift: the queue a repair would empty, in the drift report's Routing section, exit 2 and zero writes", async () => {
+    await stack.writeRoster(roster([ana(["sales"]), bob(["sales"]), cy]));
+    const workers = stack.sdk.taskrouter.v1.workspaces(stack.emulator.workspaceSid).workers;
+    const [listed] = await workers.list({ friendlyName: "cy_40acme_2Ecom" });
+    const attrs = JSON.parse((await workers(listed.sid).fetch()).attributes); // lists carry no attributes
+    attrs.routing.skills.push("spanish");
+    await workers(listed.sid).update({ attributes: JSON.stringify(attrs) });
+    const before = writes();
+    const r = await cli(["drift"]);
+    expect(r.code, r.describe()).toBe(2);
+    expect(writes()).toBe(before);
+    expect(r.md).toContain("#### Routing");
+    expect(queue(r.json, "Spanish Support")).toMatchObject({ before: 1, after: 0, joins: [], leaves: ["cy@acme.com"] });
+    expect(r.json.routing.guard).toMatchObject({ status: "blocked", emptied: [{ name: "Spanish Support", before: 1 }] });
+    expect(r.stderr).toContain('routing guard: this plan leaves "Spanish Support" (1 → 0) with no eligible worker');
   });
 });

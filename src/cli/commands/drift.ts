@@ -1,5 +1,7 @@
 // `flex-roster drift`: the drift gate. A refreshing preview; exit 2 when live
-// Flex differs from the roster (or the roster was merged but not applied).
+// Flex differs from the roster (or the roster was merged but not applied). The
+// report's Routing section says which queues the repair would make agents join
+// or leave, and whether `up` would be refused for emptying one.
 
 import type { Command } from "commander";
 import { action, type CliContext } from "../context";
@@ -14,6 +16,7 @@ import {
   type OutputOptions,
   type StackOptions,
 } from "../flow";
+import { addRoutingOptions, planRouting, type RoutingOptions } from "../routing";
 import { hasChanges } from "../../report";
 
 export function register(program: Command, ctx: CliContext): void {
@@ -28,6 +31,7 @@ export function register(program: Command, ctx: CliContext): void {
   addStackOptions(cmd);
   addFolderOptions(cmd);
   addOutputOptions(cmd);
+  addRoutingOptions(cmd);
   cmd.addHelpText(
     "after",
     `
@@ -38,10 +42,13 @@ Example:
   flex-roster drift --roster roster.d                      # every team's stack, one report`,
   );
   cmd.action(
-    action(ctx, "drift", async (pulumiArgs: string[], opts: OutputOptions & StackOptions & FolderOptions) => {
+    action(ctx, "drift", async (pulumiArgs: string[], opts: OutputOptions & StackOptions & FolderOptions & RoutingOptions) => {
       if (isFolderRun(opts)) return folderDrift(ctx, opts, pulumiArgs);
-      const { plan } = await previewPlan(ctx, stackSelection(ctx, opts), pulumiArgs);
-      emitReport(ctx, plan, { ...opts, mode: "drift" });
+      const sel = stackSelection(ctx, opts);
+      const { plan } = await previewPlan(ctx, sel, pulumiArgs);
+      // Informs only: drift's exit code is the drift, not the routing guard's verdict.
+      const routing = plan.failed ? undefined : await planRouting(ctx, sel, plan, opts);
+      emitReport(ctx, plan, { ...opts, mode: "drift", routing });
       if (plan.failed) return EXIT.ERROR;
       return hasChanges(plan) ? EXIT.DRIFT : EXIT.OK;
     }),
