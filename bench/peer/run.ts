@@ -5,6 +5,11 @@
 //   npx tsx bench/peer/run.ts [--sizes 100,1000] [--latency-ms 50] [--fault-sizes 100]
 //                             [--fault-rate 0.1] [--behaviour-agents 10] [--no-behaviour]
 //                             [--tools flex-roster,peer] [--source DIR] [--out FILE]
+//                             [--concurrency 8] [--parallel N]
+//
+// --concurrency sets flex-roster's provider concurrency (flex-roster:concurrency,
+// default 8) and --parallel Pulumi's --parallel (default: the engine's, 4 x the
+// CPU count); OpenTofu always runs with its default -parallelism=10.
 //
 // For every size: create from empty; a no-op refreshing plan; the seed scenario
 // (five out-of-band changes) then plan, apply, plan again. Per tool and phase it
@@ -41,8 +46,13 @@ const { values: args } = parseArgs({
     tools: { type: "string", default: "flex-roster,peer" },
     source: { type: "string" },
     out: { type: "string" },
+    concurrency: { type: "string", default: "8" },
+    parallel: { type: "string" },
   },
 });
+const CONCURRENCY = Number(args.concurrency);
+/** Pulumi's --parallel, on up and preview; none: the engine's default (4 x the CPU count). */
+const PARALLEL = args.parallel ? ["--parallel", args.parallel] : [];
 const SIZES = args.sizes!.split(",").filter(Boolean).map(Number);
 const FAULT_SIZES = args["fault-sizes"]!.split(",").filter(Boolean).map(Number);
 const LATENCY = Number(args["latency-ms"]);
@@ -83,9 +93,9 @@ interface Driver {
 }
 
 async function flexDriver(emu: Emulator, roster: string, total: number): Promise<Driver> {
-  const stack: FlexStack = await createFlexStack({ roster, emulator: emu });
+  const stack: FlexStack = await createFlexStack({ roster, emulator: emu, config: { "flex-roster:concurrency": String(CONCURRENCY) } });
   const run = (a: string[]) =>
-    runPulumi([...a, "--stack", STACK, "--non-interactive"], { cwd: stack.dir, env: stack.env, timeoutMs: COMMAND_TIMEOUT_MS });
+    runPulumi([...a, ...PARALLEL, "--stack", STACK, "--non-interactive"], { cwd: stack.dir, env: stack.env, timeoutMs: COMMAND_TIMEOUT_MS });
   const up = async () => ({ result: await run(["up", "--yes", "--skip-preview"]) });
   return {
     tool: "flex-roster",
@@ -446,7 +456,7 @@ function versions(build: PeerBuild): string[] {
   return [
     `- flex-roster: this repository at ${cmd("git", ["-C", path.join(__dirname, "..", ".."), "rev-parse", "--short", "HEAD"])}; Pulumi CLI ${cmd(path.join(pulumiDir, "pulumi"), ["version"])}; Node.js ${process.version}`,
     `- peer: OpenTofu ${build.tofuVersion} (built from Go modules); Terraform twilio provider ${build.providerVersion} built from source (twilio-go ${twilioGo}); ${cmd("go", ["version"])}`,
-    `- emulator latency ${LATENCY} ms per request; Pulumi provider concurrency 8 (flex-roster default), OpenTofu -parallelism=10 (its default)`,
+    `- emulator latency ${LATENCY} ms per request; flex-roster provider concurrency ${CONCURRENCY}${CONCURRENCY === 8 ? " (its default)" : ""}, Pulumi --parallel ${args.parallel ?? `${4 * os.cpus().length} (its default)`}; OpenTofu -parallelism=10 (its default)`,
     `- date: ${new Date().toISOString().replace(/\.\d+Z$/, "Z")}; ${os.cpus().length} CPU cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB; load average (1, 5, 15 min) at the start: ${os.loadavg().map((l) => l.toFixed(2)).join(", ")} (each size's table gives it at the end)`,
   ];
 }
