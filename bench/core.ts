@@ -42,7 +42,7 @@ import { flexIdentity } from "../src/flex/identity";
 import { runPulumiMeasured, type RunStats } from "../testing/run";
 import { createFlexStack, STACK, type FlexStack } from "../testing/flex-stack";
 import { ensurePulumi } from "../testing/pulumi-cli";
-import { BENCH_DEFAULTS, benchAgent, rosterYaml } from "../testing/roster-builders";
+import { BENCH_DEFAULTS, benchAgent, benchEmail, rosterYaml } from "../testing/roster-builders";
 
 const PHASES = ["up-empty", "first-preview", "noop-up", "noop-preview", "live-preview", "live-up", "drift-preview", "drift-up", "roster-up"] as const;
 type Phase = (typeof PHASES)[number];
@@ -70,14 +70,13 @@ const OUT = argv.out ?? process.env.BENCH_OUT;
 const SELECTED = new Set<Phase>((argv.phases?.split(",") as Phase[] | undefined) ?? PHASES);
 for (const p of SELECTED) if (!PHASES.includes(p)) throw new Error(`unknown phase ${p}; phases: ${PHASES.join(", ")}`);
 
-const email = (i: number) => `agent.${String(i).padStart(5, "0")}+flex@acme-corp.com`;
 
 function roster(n: number, change = false): string {
   // The 10 roster changes: the last 3 agents removed, 4 new ones, 3 full names edited.
   const count = change ? n - 3 : n;
   const renamed = (i: number) => change && i % Math.max(1, Math.floor(n / 3)) === 1;
-  const agents = Array.from({ length: count }, (_, i) => benchAgent(i, email(i), `Agent ${i}${renamed(i) ? " (renamed)" : ""}`));
-  if (change) for (let i = n; i < n + 4; i++) agents.push({ email: email(i), fullName: `New Agent ${i}` });
+  const agents = Array.from({ length: count }, (_, i) => benchAgent(i, benchEmail(i), `Agent ${i}${renamed(i) ? " (renamed)" : ""}`));
+  if (change) for (let i = n; i < n + 4; i++) agents.push({ email: benchEmail(i), fullName: `New Agent ${i}` });
   return rosterYaml(agents, { defaults: BENCH_DEFAULTS });
 }
 
@@ -133,7 +132,7 @@ async function drift(stack: FlexStack, n: number): Promise<Record<string, number
   const done: Record<string, number> = { attributes: 0, capacity: 0, availability: 0, deleted: 0 };
   const jobs = Array.from({ length: k }, (_, j) => async () => {
     const i = Math.floor((j * n) / k) + 1;
-    const sid = byName.get(flexIdentity(email(i)))!;
+    const sid = byName.get(flexIdentity(benchEmail(i)))!;
     const w = ws.workers(sid);
     const chan = async (name: string) => (await w.workerChannels.list()).find((c) => c.taskChannelUniqueName === name)!;
     switch (j % 4) {
@@ -197,17 +196,17 @@ async function liveCentre(stack: FlexStack, n: number): Promise<Record<string, n
   await unmeasured(emu, async () => {
     const jobs: Array<() => Promise<void>> = [];
     for (let i = 0; i < n; i += 2) {
-      const w = byName.get(flexIdentity(email(i)));
+      const w = byName.get(flexIdentity(benchEmail(i)));
       if (!w) continue;
       const next = w.activitySid === available ? offline : available;
       jobs.push(async () => void (await ws.workers(w.sid).update({ activitySid: next }), done.activity++));
     }
     for (let i = 1; i < n; i += 20) {
-      emu.control.ssoSignIn({ username: email(i), email: email(i), fullName: `Agent ${i}`, roles: ["agent"] });
+      emu.control.ssoSignIn({ username: benchEmail(i), email: benchEmail(i), fullName: `Agent ${i}`, roles: ["agent"] });
       done.ssoLogin++;
     }
     for (let i = 3; i < n; i += 100) {
-      const w = byName.get(flexIdentity(email(i)));
+      const w = byName.get(flexIdentity(benchEmail(i)));
       if (!w) continue;
       jobs.push(async () => void (await ws.workers(w.sid).workerChannels("chat").update({ capacity: 4 }), done.chatCapacity++));
     }
@@ -275,7 +274,7 @@ function report(n: number, results: PhaseResult[]) {
 function rosterFolder(total: number, n: number): Record<string, string> {
   const files: Record<string, string> = {};
   for (let t = 0; t * n < total; t++) {
-    const agents = Array.from({ length: Math.min(n, total - t * n) }, (_, k) => benchAgent(t * n + k, email(t * n + k)));
+    const agents = Array.from({ length: Math.min(n, total - t * n) }, (_, k) => benchAgent(t * n + k, benchEmail(t * n + k)));
     files[`roster.d/team-${String(t).padStart(3, "0")}.yaml`] = rosterYaml(agents, { defaults: BENCH_DEFAULTS });
   }
   return files;

@@ -20,7 +20,7 @@ import { parseArgs } from "node:util";
 import { startEmulator } from "../emulator";
 import { createFlexStack, STACK } from "../testing/flex-stack";
 import { ensurePulumi } from "../testing/pulumi-cli";
-import { BENCH_DEFAULTS, benchAgent, rosterYaml } from "../testing/roster-builders";
+import { benchRoster } from "../testing/roster-builders";
 import { REPO_ROOT, runPulumiMeasured } from "../testing/run";
 
 const { values: argv } = parseArgs({
@@ -114,9 +114,7 @@ function summarize(p: CpuProfile) {
 async function main() {
   await ensurePulumi();
   const emulator = await startEmulator({ latencyMs: LATENCY });
-  const email = (i: number) => `agent.${String(i).padStart(5, "0")}+flex@acme-corp.com`;
-  const roster = rosterYaml(Array.from({ length: N }, (_, i) => benchAgent(i, email(i))), { defaults: BENCH_DEFAULTS });
-  const stack = await createFlexStack({ roster, emulator });
+  const stack = await createFlexStack({ roster: benchRoster(N), emulator });
   const dir = mkdtempSync(path.join(tmpdir(), "flex-roster-prof-"));
   try {
     await stack.ok(["up", "--yes", "--skip-preview"]);

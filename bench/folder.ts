@@ -28,7 +28,7 @@ import { parseArgs } from "node:util";
 import { startEmulator, type Emulator } from "../emulator";
 import { createFlexStack, type FlexStack } from "../testing/flex-stack";
 import { ensurePulumi, FLEX_ROSTER_BIN, REPO_ROOT } from "../testing/pulumi-cli";
-import { BENCH_DEFAULTS, benchAgent, rosterYaml } from "../testing/roster-builders";
+import { BENCH_DEFAULTS, benchAgent, benchEmail, rosterYaml } from "../testing/roster-builders";
 import { runMeasured, runPulumiMeasured, type RunStats } from "../testing/run";
 
 const PHASES = ["team-up", "team-preview", "folder-preview", "adopt-preview"] as const;
@@ -57,11 +57,10 @@ const MACHINE = `${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${(os.t
 mkdirSync(path.dirname(OUT), { recursive: true });
 
 const team = (t: number) => `team${t + 1}`;
-const email = (i: number) => `agent.${String(i).padStart(5, "0")}+flex@acme-corp.com`;
 /** Team t's file: agents t, t + TEAMS, t + 2*TEAMS, ... (every team the same size, give or take one). */
 function teamYaml(t: number): string {
   const agents = [];
-  for (let i = t; i < AGENTS; i += TEAMS) agents.push(benchAgent(i, email(i)));
+  for (let i = t; i < AGENTS; i += TEAMS) agents.push(benchAgent(i, benchEmail(i)));
   return rosterYaml(agents, { defaults: BENCH_DEFAULTS });
 }
 

@@ -20,7 +20,7 @@ import { parseArgs } from "node:util";
 import { startEmulator } from "../emulator";
 import { createFlexStack, STACK } from "../testing/flex-stack";
 import { ensurePulumi } from "../testing/pulumi-cli";
-import { BENCH_DEFAULTS, benchAgent, rosterYaml } from "../testing/roster-builders";
+import { benchRoster } from "../testing/roster-builders";
 import { REPO_ROOT, runPulumiMeasured } from "../testing/run";
 
 const { values: argv } = parseArgs({
@@ -82,8 +82,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 async function main() {
   await ensurePulumi();
   const emulator = await startEmulator({ latencyMs: LATENCY });
-  const email = (i: number) => `agent.${String(i).padStart(5, "0")}+flex@acme-corp.com`;
-  const stack = await createFlexStack({ roster: rosterYaml(Array.from({ length: N }, (_, i) => benchAgent(i, email(i))), { defaults: BENCH_DEFAULTS }), emulator });
+  const stack = await createFlexStack({ roster: benchRoster(N), emulator });
   const dir = mkdtempSync(path.join(os.tmpdir(), "flex-roster-startup-"));
   const stages: Record<string, number[]> = {};
   const add = (k: string, v: number | undefined) => v !== undefined && Number.isFinite(v) && (stages[k] ??= []).push(v);

@@ -65,3 +65,11 @@ export function benchAgent(i: number, email: string, fullName = `Agent ${i}`): R
 
 /** The benchmarks' defaults: agents with the support skill, chat 2 and voice 1. */
 export const BENCH_DEFAULTS = "{ roles: [agent], skills: [support], channels: { chat: 2, voice: 1 } }";
+
+/** The benchmarks' agent number i's email (its Flex identity follows from it). */
+export const benchEmail = (i: number) => `agent.${String(i).padStart(5, "0")}+flex@acme-corp.com`;
+
+/** A roster of the benchmarks' agents 0 … n-1 under BENCH_DEFAULTS. */
+export function benchRoster(n: number): string {
+  return rosterYaml(Array.from({ length: n }, (_, i) => benchAgent(i, benchEmail(i))), { defaults: BENCH_DEFAULTS });
+}
